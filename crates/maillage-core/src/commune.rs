@@ -1,0 +1,132 @@
+//! Communes, their town halls, EPCI and départements.
+
+use geo::{BoundingRect, MultiPolygon};
+use serde::Serialize;
+
+use crate::{DepartementCode, EpciSiren, Fragility, InseeCode, Position};
+
+/// A commune (COG type COM) with its boundary in WGS84.
+#[derive(Debug, Clone)]
+pub struct Commune {
+    /// INSEE code.
+    pub code: InseeCode,
+    /// Official name.
+    pub name: String,
+    /// Population municipale.
+    pub population: u32,
+    /// Département code.
+    pub departement: DepartementCode,
+    /// EPCI the commune belongs to, if any (a few islands belong to none).
+    pub epci: Option<EpciSiren>,
+    /// Boundary, lon/lat degrees (EPSG:4326). Empty when the source has none.
+    pub boundary: MultiPolygon<f64>,
+    /// Where the commune's boundary came from (registry or an override file).
+    pub boundary_source: String,
+    /// The town hall, when the registry knows it.
+    pub town_hall: Option<TownHall>,
+    /// Fragility scores, per model.
+    pub fragility: Fragility,
+}
+
+impl Commune {
+    /// Bounding box `[west, south, east, north]` of the boundary, if it has one.
+    pub fn bbox(&self) -> Option<[f64; 4]> {
+        self.boundary
+            .bounding_rect()
+            .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+    }
+}
+
+/// A town hall (mairie): where a permanence can be held.
+#[derive(Debug, Clone, Serialize)]
+pub struct TownHall {
+    /// Its position.
+    pub position: Position,
+    /// Postal address, lines joined by newlines.
+    pub address: String,
+    /// Opening hours.
+    pub opening_hours: Vec<OpeningSlot>,
+    /// Accessibility code as published by the registry (e.g. `NAC`), empty if unknown.
+    pub accessibility: String,
+    /// Accessibility details, free text.
+    pub accessibility_details: String,
+    /// Contact e-mail.
+    pub email: String,
+    /// Phone number.
+    pub phone: String,
+    /// Web site.
+    pub website: String,
+}
+
+/// Days of the week, French names as in the registry.
+pub const WEEKDAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+
+/// One opening slot: a weekday and a time interval in minutes since midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OpeningSlot {
+    /// 0 = lundi … 6 = dimanche.
+    pub weekday: u8,
+    /// Opening, minutes after midnight.
+    pub open: u16,
+    /// Closing, minutes after midnight.
+    pub close: u16,
+}
+
+impl OpeningSlot {
+    /// Renders slots as an OSM `opening_hours` string (`Mo 09:00-12:00,14:00-17:00; Fr 09:00-12:00`).
+    ///
+    /// ```
+    /// use maillage_core::OpeningSlot;
+    /// let s = [
+    ///     OpeningSlot { weekday: 0, open: 540, close: 720 },
+    ///     OpeningSlot { weekday: 0, open: 840, close: 1020 },
+    ///     OpeningSlot { weekday: 4, open: 540, close: 720 },
+    /// ];
+    /// assert_eq!(OpeningSlot::to_osm(&s), "Mo 09:00-12:00,14:00-17:00; Fr 09:00-12:00");
+    /// ```
+    pub fn to_osm(slots: &[OpeningSlot]) -> String {
+        const OSM: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
+        let mut out: Vec<String> = Vec::new();
+        for day in 0..7u8 {
+            let times: Vec<String> = slots
+                .iter()
+                .filter(|s| s.weekday == day)
+                .map(|s| {
+                    format!(
+                        "{:02}:{:02}-{:02}:{:02}",
+                        s.open / 60,
+                        s.open % 60,
+                        s.close / 60,
+                        s.close % 60
+                    )
+                })
+                .collect();
+            if !times.is_empty() {
+                out.push(format!("{} {}", OSM[day as usize], times.join(",")));
+            }
+        }
+        out.join("; ")
+    }
+}
+
+/// An EPCI (intercommunalité).
+#[derive(Debug, Clone, Serialize)]
+pub struct Epci {
+    /// SIREN.
+    pub siren: EpciSiren,
+    /// Name.
+    pub name: String,
+    /// Legal form (CC, CA, CU, MET…).
+    pub kind: String,
+}
+
+/// A département.
+#[derive(Debug, Clone, Serialize)]
+pub struct Departement {
+    /// Code.
+    pub code: DepartementCode,
+    /// Name.
+    pub name: String,
+}

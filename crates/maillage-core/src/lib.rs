@@ -1,0 +1,22 @@
+//! Maillage core: domain types (communes, town halls, venues, fragility),
+//! spatial indexes and the queries on them. Pure and synchronous: no I/O framework.
+#![warn(missing_docs)]
+
+mod catalog;
+mod code;
+mod commune;
+mod fragility;
+mod index;
+mod venue;
+mod zone;
+
+pub use catalog::{Catalog, CommuneMismatch, LayerInfo, LayerStatus, VenueFilter};
+pub use code::{CodeError, DepartementCode, EpciSiren, InseeCode};
+pub use commune::{Commune, Departement, Epci, OpeningSlot, TownHall, WEEKDAYS};
+pub use fragility::{Fragility, Ifn2020, Ifn2020Scale, Ifn2020Scores, Ifn2023};
+pub use index::SpatialIndex;
+pub use venue::{Placement, Venue, VenueId, VenueRecord, VenueSource};
+pub use zone::{Position, Zone};
+
+/// Re-exported geometry types, so that dependents use the same versions.
+pub use geo;

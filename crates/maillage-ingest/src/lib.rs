@@ -1,0 +1,1 @@
+//! Readers, reprojection and validation for Maillage input data.

@@ -1,0 +1,1 @@
+//! Planning algorithms: coverage gaps, permanence sites, tours.
