@@ -1,0 +1,1 @@
+//! Commune boundaries from Shapefile and GeoJSON files.

@@ -1,0 +1,1 @@
+//! Venues in the national schema (CSV or JSON): validation, placement, deduplication.

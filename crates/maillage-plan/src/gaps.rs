@@ -1,0 +1,1 @@
+//! Coverage gaps: nearest venue per commune, served/unserved, priority, indicators, what-if.

@@ -1,0 +1,1 @@
+//! Choosing permanence sites: p-median and maximal coverage.

@@ -1,0 +1,1 @@
+//! Multi-day tours for mobile conseillers: TSP and team orienteering.
