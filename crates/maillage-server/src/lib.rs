@@ -1,1 +1,51 @@
-//! Maillage HTTP server.
+//! Maillage HTTP server: OGC API – Features layers, planning endpoints, and the web map.
+#![warn(missing_docs)]
+
+mod cli;
+pub mod error;
+pub mod ogc;
+pub mod routes;
+mod state;
+
+use std::future::Future;
+
+use axum::Router;
+use axum::http::Uri;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+pub use cli::Spinner;
+pub use error::{ApiError, ApiResult};
+pub use state::AppState;
+
+/// The whole application: API routes, then the web front end at `/`.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new().merge(routes::router()).merge(ogc::router());
+    if let Some(dir) = &state.web_dir {
+        let index = dir.join("index.html");
+        router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
+    } else {
+        router = router.fallback(not_found);
+    }
+    router
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::not_found(format!("aucune ressource à l'adresse {}", uri.path()))
+}
+
+/// Serves the app on an already bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,33 @@
+//! Health, layer provenance and the import report.
+
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+
+use crate::AppState;
+
+/// `GET /health`: liveness with counts.
+pub async fn health(State(s): State<AppState>) -> Json<Value> {
+    Json(json!({
+        "status": "ok",
+        "communes": s.catalog.communes.len(),
+        "venues": s.catalog.venues.len(),
+    }))
+}
+
+/// `GET /api/layers`: every layer with its source, licence, date and state.
+pub async fn layers(State(s): State<AppState>) -> Json<Value> {
+    Json(json!({ "layers": s.catalog.layers }))
+}
+
+/// `GET /api/import-report`: rejected rows, dropped fields, notes and timings of the import.
+pub async fn import_report(State(s): State<AppState>) -> Json<Value> {
+    Json(json!({
+        "rejections": s.report.rejections,
+        "warnings_count": s.report.warnings.len(),
+        "warnings": s.report.warnings.iter().take(1000).collect::<Vec<_>>(),
+        "notes": s.report.notes,
+        "timings_ms": s.report.timings_ms,
+        "mismatches": s.catalog.mismatches,
+    }))
+}

@@ -1,0 +1,16 @@
+//! Maillage's own JSON endpoints (under `/api/`) and `/health`.
+
+mod meta;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::AppState;
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(meta::health))
+        .route("/api/layers", get(meta::layers))
+        .route("/api/import-report", get(meta::import_report))
+}
