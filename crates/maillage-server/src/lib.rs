@@ -3,6 +3,7 @@
 
 mod cli;
 pub mod error;
+pub mod extract;
 pub mod ogc;
 pub mod routes;
 mod state;
@@ -18,6 +19,7 @@ use tower_http::trace::TraceLayer;
 
 pub use cli::Spinner;
 pub use error::{ApiError, ApiResult};
+pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use state::AppState;
 
 /// The whole application: API routes, then the web front end at `/`.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use maillage_core::Catalog;
 use maillage_ingest::load::ImportReport;
+use maillage_ingest::reproject::{Reproject, default_reprojector};
 
 /// What every handler can read. Cheap to clone.
 #[derive(Clone)]
@@ -15,6 +16,8 @@ pub struct AppState {
     pub report: Arc<ImportReport>,
     /// Folder of the web front end served at `/`.
     pub web_dir: Option<PathBuf>,
+    /// Reprojection between WGS84 and the projected CRSs.
+    pub reproject: Arc<dyn Reproject>,
 }
 
 impl AppState {
@@ -24,6 +27,7 @@ impl AppState {
             catalog: Arc::new(catalog),
             report: Arc::new(report),
             web_dir,
+            reproject: Arc::from(default_reprojector()),
         }
     }
 }

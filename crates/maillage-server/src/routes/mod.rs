@@ -1,6 +1,8 @@
 //! Maillage's own JSON endpoints (under `/api/`) and `/health`.
 
+mod commune;
 mod meta;
+pub mod search;
 
 use axum::Router;
 use axum::routing::get;
@@ -13,4 +15,7 @@ pub fn router() -> Router<AppState> {
         .route("/health", get(meta::health))
         .route("/api/layers", get(meta::layers))
         .route("/api/import-report", get(meta::import_report))
+        .route("/api/search", get(search::search))
+        .route("/api/nearest", get(commune::nearest))
+        .route("/api/communes/{code}", get(commune::commune_sheet))
 }

@@ -1,0 +1,171 @@
+//! `GET /api/communes/{code}` (the commune sheet) and `GET /api/nearest` (nearest venues).
+
+use axum::Json;
+use axum::extract::State;
+use maillage_core::{Catalog, InseeCode, OpeningSlot, Position, Venue, VenueFilter};
+use maillage_ingest::reproject::position;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{ApiError, ApiPath, ApiQuery, ApiResult, AppState};
+
+/// Straight-line distance × this factor approximates the road distance.
+pub const DETOUR_FACTOR: f64 = 1.3;
+/// Average speed used to turn distance into minutes.
+pub const SPEED_KMH: f64 = 60.0;
+
+fn venue_summary(v: &Venue, metres: f64) -> Value {
+    let km = metres / 1000.0;
+    json!({
+        "id": v.id,
+        "source_id": v.record.id,
+        "nom": v.record.nom,
+        "adresse": v.record.adresse,
+        "commune": v.record.commune,
+        "typologie": v.record.typologie,
+        "services": v.record.services,
+        "horaires": v.record.horaires,
+        "placement": v.placement,
+        "lon": v.position.lonlat[0],
+        "lat": v.position.lonlat[1],
+        "distance_km": (km * 100.0).round() / 100.0,
+        "minutes_estimees": (km * DETOUR_FACTOR / SPEED_KMH * 60.0).round(),
+    })
+}
+
+/// Query of `/api/nearest`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NearestQuery {
+    lon: f64,
+    lat: f64,
+    /// How many venues (default 5, at most 50).
+    k: Option<usize>,
+    /// Only venues offering this service.
+    services: Option<String>,
+    /// Only venues of this typology.
+    typologie: Option<String>,
+    /// Only venues addressing this public.
+    publics: Option<String>,
+    /// Exclude itinerant venues.
+    fixed_only: Option<bool>,
+}
+
+fn filter_of(
+    services: &Option<String>,
+    typologie: &Option<String>,
+    publics: &Option<String>,
+    fixed_only: Option<bool>,
+) -> VenueFilter {
+    let split = |s: &Option<String>| {
+        s.as_deref()
+            .map(|v| v.split('|').map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    VenueFilter {
+        services: split(services),
+        typologies: split(typologie),
+        publics: split(publics),
+        fixed_only: fixed_only.unwrap_or(false),
+    }
+}
+
+fn nearest_json(cat: &Catalog, from: &Position, k: usize, filter: &VenueFilter) -> Vec<Value> {
+    cat.nearest_venues(from, k, filter)
+        .into_iter()
+        .map(|(v, d)| venue_summary(v, d))
+        .collect()
+}
+
+/// The venues nearest to a point, with straight-line distance and estimated minutes.
+pub async fn nearest(
+    State(s): State<AppState>,
+    ApiQuery(q): ApiQuery<NearestQuery>,
+) -> ApiResult<Json<Value>> {
+    let k = q.k.unwrap_or(5);
+    if k == 0 || k > 50 {
+        return Err(ApiError::bad_request(format!(
+            "k doit être entre 1 et 50, trouvé {k}"
+        )));
+    }
+    if !(-180.0..=180.0).contains(&q.lon) || !(-90.0..=90.0).contains(&q.lat) {
+        return Err(ApiError::bad_request(
+            "lon doit être entre -180 et 180, lat entre -90 et 90 (degrés WGS84)",
+        ));
+    }
+    let from =
+        position(&*s.reproject, q.lon, q.lat).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let filter = filter_of(&q.services, &q.typologie, &q.publics, q.fixed_only);
+    let commune = s
+        .catalog
+        .commune_at(q.lon, q.lat)
+        .map(|c| json!({"code": c.code, "nom": c.name}));
+    Ok(Json(json!({
+        "from": {"lon": q.lon, "lat": q.lat, "commune": commune},
+        "hypotheses": {"facteur_detour": DETOUR_FACTOR, "vitesse_kmh": SPEED_KMH},
+        "venues": nearest_json(&s.catalog, &from, k, &filter),
+    })))
+}
+
+/// The commune sheet: population, IFN (both models, every axis), town hall, nearest venues.
+pub async fn commune_sheet(
+    State(s): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Json<Value>> {
+    let code: InseeCode = code
+        .parse()
+        .map_err(|e: maillage_core::CodeError| ApiError::bad_request(e.to_string()))?;
+    let cat = &s.catalog;
+    let c = cat
+        .commune(&code)
+        .ok_or_else(|| ApiError::not_found(format!("aucune commune de code INSEE {code}")))?;
+    let epci = c
+        .epci
+        .as_ref()
+        .and_then(|e| cat.epcis.get(e))
+        .map(|e| json!({"siren": e.siren, "nom": e.name, "type": e.kind}));
+    let departement = cat
+        .departements
+        .get(&c.departement)
+        .map(|d| json!({"code": d.code, "nom": d.name}));
+    let town_hall = c.town_hall.as_ref().map(|t| {
+        json!({
+            "lon": t.position.lonlat[0],
+            "lat": t.position.lonlat[1],
+            "adresse": t.address,
+            "horaires": OpeningSlot::to_osm(&t.opening_hours),
+            "creneaux": t.opening_hours,
+            "accessibilite": t.accessibility,
+            "accessibilite_details": t.accessibility_details,
+            "courriel": t.email,
+            "telephone": t.phone,
+            "site_web": t.website,
+        })
+    });
+    let venues_in_commune = cat
+        .venues
+        .iter()
+        .filter(|v| v.commune == Some(code))
+        .count();
+    let nearest = c
+        .town_hall
+        .as_ref()
+        .map(|t| nearest_json(cat, &t.position, 5, &VenueFilter::default()))
+        .unwrap_or_default();
+    Ok(Json(json!({
+        "code": c.code,
+        "nom": c.name,
+        "population": c.population,
+        "codes_postaux": c.postal_codes,
+        "departement": departement,
+        "epci": epci,
+        "bbox": c.bbox(),
+        "ifn2020": c.fragility.ifn2020,
+        "ifn2023": c.fragility.ifn2023,
+        "mairie": town_hall,
+        "lieux_dans_la_commune": venues_in_commune,
+        "lieux_les_plus_proches": nearest,
+        "lieux_les_plus_proches_depuis": if c.town_hall.is_some() { "mairie" } else { "aucune position de mairie connue" },
+        "sources": cat.layers,
+    })))
+}
