@@ -1,1 +1,0 @@
-//! Coverage gaps: nearest venue per commune, served/unserved, priority, indicators, what-if.
