@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use proj4rs::Proj;
 
-use super::{Reproject, proj4_definition, unsupported};
+use super::{Reproject, WGS84, proj4_definition, unsupported};
 use crate::{IngestError, IngestResult};
 
 /// Reprojection with `proj4rs`; the projections are parsed once.
@@ -45,6 +45,9 @@ fn run(src: &Proj, dst: &Proj, p: &mut (f64, f64, f64)) -> IngestResult<()> {
 
 impl Reproject for Proj4rs {
     fn from_lonlat(&self, epsg: u32, lon: f64, lat: f64) -> IngestResult<(f64, f64)> {
+        if epsg == WGS84 {
+            return Ok((lon, lat));
+        }
         let dst = self.get(epsg)?;
         let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
         run(&self.wgs84, dst, &mut p)?;
@@ -52,9 +55,16 @@ impl Reproject for Proj4rs {
     }
 
     fn to_lonlat(&self, epsg: u32, x: f64, y: f64) -> IngestResult<(f64, f64)> {
+        if epsg == WGS84 {
+            return Ok((x, y));
+        }
         let src = self.get(epsg)?;
         let mut p = (x, y, 0.0);
         run(src, &self.wgs84, &mut p)?;
         Ok((p.0.to_degrees(), p.1.to_degrees()))
+    }
+
+    fn name(&self) -> String {
+        "proj4rs (Rust)".to_string()
     }
 }
