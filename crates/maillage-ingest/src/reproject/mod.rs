@@ -20,6 +20,8 @@ pub use proj_impl::ProjLib;
 pub use proj4rs_impl::Proj4rs;
 
 /// Converts coordinates between WGS84 lon/lat (degrees) and a projected CRS (metres).
+// `from_lonlat` names the source CRS, not a constructor.
+#[allow(clippy::wrong_self_convention)]
 pub trait Reproject: Send + Sync {
     /// Projects lon/lat degrees (EPSG:4326) to easting/northing in `epsg`
     /// (the identity when `epsg` is [`WGS84`]).

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use proj::Proj;
 
@@ -36,21 +37,22 @@ fn convert(epsg: u32, direction: Direction, a: f64, b: f64) -> IngestResult<(f64
         return Err(unsupported(epsg));
     }
     TRANSFORMS.with_borrow_mut(|transforms| {
-        let key = (epsg, direction);
-        if !transforms.contains_key(&key) {
-            let projected = format!("EPSG:{epsg}");
-            let (from, to) = match direction {
-                Direction::FromLonLat => ("EPSG:4326", projected.as_str()),
-                Direction::ToLonLat => (projected.as_str(), "EPSG:4326"),
-            };
-            let transform = Proj::new_known_crs(from, to, None).map_err(|e| {
-                IngestError::Reproject(format!("libproj ne sait pas passer de {from} à {to} : {e}"))
-            })?;
-            transforms.insert(key, transform);
-        }
-        let transform = transforms.get(&key).ok_or_else(|| {
-            IngestError::Reproject(format!("EPSG:{epsg} : transformation absente"))
-        })?;
+        let transform = match transforms.entry((epsg, direction)) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let projected = format!("EPSG:{epsg}");
+                let (from, to) = match direction {
+                    Direction::FromLonLat => ("EPSG:4326", projected.as_str()),
+                    Direction::ToLonLat => (projected.as_str(), "EPSG:4326"),
+                };
+                let transform = Proj::new_known_crs(from, to, None).map_err(|e| {
+                    IngestError::Reproject(format!(
+                        "libproj ne sait pas passer de {from} à {to} : {e}"
+                    ))
+                })?;
+                entry.insert(transform)
+            }
+        };
         transform
             .convert((a, b))
             .map_err(|e| IngestError::Reproject(format!("EPSG:{epsg}, point ({a}, {b}) : {e}")))
