@@ -3,7 +3,7 @@
 //! `cargo run --release -p maillage-plan --example tsp_quality [-- --json] [-- --seed N]`
 //! Time limit per instance: 1 s up to 200 points, 10 s beyond (the bars).
 
-#[path = "instances.rs"]
+#[path = "../common/instances.rs"]
 mod instances;
 
 use std::time::{Duration, Instant};
