@@ -3,6 +3,7 @@
 use maillage_core::{Catalog, Commune};
 
 use super::request::{IfnModel, IfnSpec};
+use super::analysis::round;
 use super::resolve::Plan;
 use super::{GapIndex, IfnSource};
 
@@ -141,7 +142,8 @@ pub(crate) fn compute(index: &GapIndex, catalog: &Catalog, plan: &Plan) -> Fragi
         fr.normalised[c] = value;
         fr.source[c] = source;
         fr.fragile[c] = fr.raw[c].is_some_and(|raw| is_fragile(spec, raw));
-        fr.priority[c] = f64::from(catalog.communes[c].population) * value;
+        // Rounded before sorting, so the published order follows the published values.
+        fr.priority[c] = round(f64::from(catalog.communes[c].population) * value, 3);
     }
     fr
 }
