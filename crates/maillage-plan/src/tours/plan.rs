@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::matrix::CostMatrix;
 use super::rng::Rng;
-use super::tsp::{TspOptions, held_karp};
+use super::tsp::{TspOptions, held_karp, solve_tsp};
 
 const EPS: f64 = 1e-6;
 
@@ -171,13 +171,32 @@ pub struct Plan {
 pub fn plan_tours(problem: &PlanProblem, opts: &PlanOptions) -> Plan {
     let start = Instant::now();
     let mut s = State::new(problem);
+    if is_plain_tsp(problem) {
+        // One unbounded day visiting everything: the travelling salesman problem.
+        let mut nodes = vec![0];
+        nodes.extend(problem.stops.iter().map(|st| st.node));
+        let sol = solve_tsp(
+            &problem.matrix.sub(&nodes),
+            &TspOptions {
+                seed: opts.seed,
+                time_limit: opts.time_limit,
+                max_iterations: opts.max_iterations,
+                ..TspOptions::default()
+            },
+        );
+        s.routes[0] = sol.order[1..].iter().map(|&k| k - 1).collect();
+        for &it in &s.routes[0] {
+            s.day_of[it] = Some(0);
+        }
+        return s.finish(sol.iterations, sol.stopped_by_time);
+    }
     s.construct(None);
     s.local_search(start, opts.time_limit);
     let mut best = s.snapshot();
     let mut rng = Rng::new(opts.seed);
     let max_iter = opts
         .max_iterations
-        .unwrap_or_else(|| 200 + 5 * s.items.len() as u64);
+        .unwrap_or_else(|| 50 + s.items.len() as u64);
     let mut iterations = 0;
     let mut stopped_by_time = false;
     let active = s.candidates.len();
@@ -198,6 +217,14 @@ pub fn plan_tours(problem: &PlanProblem, opts: &PlanOptions) -> Plan {
     }
     s.restore(&best);
     s.finish(iterations, stopped_by_time)
+}
+
+fn is_plain_tsp(p: &PlanProblem) -> bool {
+    p.days.len() == 1
+        && p.day_minutes.is_none()
+        && p.must_visit_all
+        && !p.stops.is_empty()
+        && p.stops.iter().all(|s| s.windows.is_none() && s.visits <= 1)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -726,13 +753,24 @@ impl<'a> State<'a> {
             .filter(|&it| self.day_of[it].is_none())
             .collect();
         unrouted.sort_by(|&a, &b| self.weight(b).total_cmp(&self.weight(a)).then(a.cmp(&b)));
+        let nd = self.nd();
         for u in unrouted {
+            let min_routed = (0..self.items.len())
+                .filter(|&it| self.day_of[it].is_some())
+                .map(|it| self.weight(it))
+                .fold(f64::INFINITY, f64::min);
+            let wu = self.weight(u);
+            if wu < min_routed - EPS {
+                break;
+            }
             if self.day_of[u].is_some() {
                 continue;
             }
-            let wu = self.weight(u);
             let mut best: Option<(f64, f64, usize, usize, usize)> = None; // (gain, travel, out, day, pos)
-            for d in 0..self.nd() {
+            for d in 0..nd {
+                if !self.alone[u * nd + d] {
+                    continue;
+                }
                 let route = self.routes[d].clone();
                 for &v in &route {
                     let gain = wu - self.weight(v);
