@@ -1,6 +1,6 @@
 //! Bulk-loaded R-trees over venues and commune boundaries, and the queries on them.
 
-use geo::{Contains, Coord, MultiPolygon};
+use geo::{Coord, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
@@ -110,18 +110,42 @@ impl SpatialIndex {
         geometry: impl Fn(usize) -> &'a MultiPolygon<f64>,
     ) -> Option<usize> {
         let c = Coord { x: lon, y: lat };
-        let mut candidates: Vec<usize> = self.area_candidates(lon, lat).collect();
-        // Deterministic answer on shared edges: lowest index wins.
-        candidates.sort_unstable();
-        candidates
-            .into_iter()
-            .find(|&i| geometry(i).contains(&c) || on_boundary(geometry(i), c))
+        // The half-open crossing rule puts a point of a shared edge in one polygon only.
+        self.area_candidates(lon, lat)
+            .find(|&i| contains_point(geometry(i), c))
     }
 }
 
-fn on_boundary(mp: &MultiPolygon<f64>, c: Coord<f64>) -> bool {
-    use geo::Intersects;
-    mp.intersects(&c)
+/// Even-odd ray crossing over every ring: a point is inside a polygon when a ray
+/// from it crosses its rings an odd number of times. Points exactly on an edge
+/// may go either way, deterministically.
+///
+/// ```
+/// use maillage_core::{geo::{polygon, MultiPolygon, Coord}, contains_point};
+/// let square = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 2., y: 0.), (x: 2., y: 2.), (x: 0., y: 2.)]]);
+/// assert!(contains_point(&square, Coord { x: 1., y: 1. }));
+/// assert!(!contains_point(&square, Coord { x: 3., y: 1. }));
+/// ```
+pub fn contains_point(mp: &MultiPolygon<f64>, c: Coord<f64>) -> bool {
+    mp.0.iter().any(|poly| {
+        let mut inside = false;
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            let pts = &ring.0;
+            if pts.len() < 3 {
+                continue;
+            }
+            let mut j = pts.len() - 1;
+            for i in 0..pts.len() {
+                let (a, b) = (pts[i], pts[j]);
+                if (a.y > c.y) != (b.y > c.y) && c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x
+                {
+                    inside = !inside;
+                }
+                j = i;
+            }
+        }
+        inside
+    })
 }
 
 #[cfg(test)]
@@ -195,6 +219,27 @@ mod tests {
                 .map(|(i, _)| i)
                 .collect();
             assert_eq!(got, brute);
+        }
+    }
+
+    #[test]
+    fn contains_point_agrees_with_geo_on_random_points() {
+        use geo::{Contains, polygon};
+        let mut rng = ChaCha8Rng::seed_from_u64(SEED + 2);
+        let with_hole = MultiPolygon(vec![polygon!(
+            exterior: [(x: 0., y: 0.), (x: 10., y: 0.), (x: 10., y: 10.), (x: 5., y: 6.), (x: 0., y: 10.)],
+            interiors: [[(x: 2., y: 2.), (x: 4., y: 2.), (x: 4., y: 4.), (x: 2., y: 4.)]],
+        )]);
+        for _ in 0..20_000 {
+            let c = Coord {
+                x: rng.random_range(-1.0..11.0),
+                y: rng.random_range(-1.0..11.0),
+            };
+            assert_eq!(
+                contains_point(&with_hole, c),
+                with_hole.contains(&c),
+                "{c:?}"
+            );
         }
     }
 
