@@ -43,9 +43,10 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+# Release profile everywhere: tests share the artifacts of the served binary.
 unit:
-	$(CARGO) test --workspace --locked
-	$(CARGO) test --locked -p maillage-ingest --features proj
+	$(CARGO) test --release --workspace --locked
+	$(CARGO) test --release --locked -p maillage-ingest --features proj
 
 e2e: build
 	MAILLAGE_BIN=$(BIN) $(CARGO) test --locked -p maillage-e2e --release -- --test-threads 1
