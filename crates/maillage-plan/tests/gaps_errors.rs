@@ -1,5 +1,6 @@
 //! Bad requests give clear French errors, never a panic (hand-made catalog of
 //! `fixtures/gaps/catalog.rs`).
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 #[path = "fixtures/gaps/catalog.rs"]
 mod fixture;
@@ -127,8 +128,10 @@ fn unknown_request_keys_are_refused() {
 
 #[test]
 fn unknown_venues_are_named_with_their_field() {
-    let mut req = GapRequest::default();
-    req.removed = vec![VenueRef::Key("test-v0".into()), VenueRef::Index(3)];
+    let mut req = GapRequest {
+        removed: vec![VenueRef::Key("test-v0".into()), VenueRef::Index(3)],
+        ..GapRequest::default()
+    };
     let (err, msg) = refuse(&req);
     assert!(matches!(err, GapError::UnknownVenue { .. }));
     assert!(msg.starts_with("removed[1] : lieu inconnu « 3 »"), "{msg}");
@@ -138,12 +141,14 @@ fn unknown_venues_are_named_with_their_field() {
 
 #[test]
 fn hypothetical_venues_must_be_one_point_in_france_or_one_town_hall() {
-    let mut req = GapRequest::default();
-    req.added = vec![AddedVenue {
-        lonlat: Some([2.0, 43.9]),
-        town_hall: Some("81001".into()),
-        label: None,
-    }];
+    let mut req = GapRequest {
+        added: vec![AddedVenue {
+            lonlat: Some([2.0, 43.9]),
+            town_hall: Some("81001".into()),
+            label: None,
+        }],
+        ..GapRequest::default()
+    };
     let (err, msg) = refuse(&req);
     assert!(matches!(err, GapError::BadAddedVenue { index: 1, .. }));
     assert!(msg.contains("soit « lonlat »"), "{msg}");

@@ -1,5 +1,6 @@
 //! Exact values of the gap analysis on the hand-made catalog of
 //! `fixtures/gaps/catalog.rs` (invented communes and venues, not real data).
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 #[path = "fixtures/gaps/catalog.rs"]
 mod fixture;

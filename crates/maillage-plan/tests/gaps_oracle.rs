@@ -1,6 +1,7 @@
 //! Oracles on random hand-made catalogs (fixed seeds): nearest venues against brute
 //! force, the what-if overlay against a full recomputation on a modified catalog,
 //! and indicator sums.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 #[path = "fixtures/gaps/catalog.rs"]
 mod fixture;
