@@ -1,0 +1,218 @@
+//! The import report of venue files: counts per file, rejected rows, warnings, merges.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::merge::MergeReport;
+use super::read::VenueFormat;
+use super::validate::RejectKind;
+use crate::Rejection;
+
+/// Counts for one venue file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileReport {
+    /// File name.
+    pub file: String,
+    /// CSV or JSON.
+    pub format: VenueFormat,
+    /// Rows read (CSV records or JSON array elements).
+    pub read: usize,
+    /// Rows kept (valid and placed), before merging.
+    pub kept: usize,
+    /// Of the kept rows, those placed at their commune's town hall.
+    pub town_hall: usize,
+    /// Rows rejected.
+    pub rejected: usize,
+    /// Warnings on kept rows (missing required values, `;` separators).
+    pub warnings: usize,
+    /// Kept rows with at least one warning.
+    pub rows_with_warnings: usize,
+    /// Remarks on the file as a whole (ignored or absent columns), in French.
+    pub notes: Vec<String>,
+}
+
+/// A file that could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    /// File name or path.
+    pub file: String,
+    /// What is wrong, in French.
+    pub message: String,
+}
+
+/// What reading a set of venue files did. Serialises to JSON; `Display` prints a
+/// French summary (for `maillage import --check`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VenueReport {
+    /// Version of the national schema the rows were checked against.
+    pub schema_version: String,
+    /// Counts per file, in reading order.
+    pub files: Vec<FileReport>,
+    /// Files that could not be read (only [`super::check_venue_files`] goes on after one).
+    pub errors: Vec<FileError>,
+    /// Every problem of every rejected row (a row may have several).
+    pub rejections: Vec<Rejection>,
+    /// Every warning on a kept row.
+    pub warnings: Vec<Rejection>,
+    /// Rejected rows per reason (a row with two reasons counts in both).
+    pub rejected_by_reason: BTreeMap<RejectKind, usize>,
+    /// Duplicates merged.
+    pub merged: MergeReport,
+    /// Venues after merging.
+    pub venues: usize,
+}
+
+impl VenueReport {
+    /// Rows read in every file.
+    pub fn read(&self) -> usize {
+        self.files.iter().map(|f| f.read).sum()
+    }
+
+    /// Rows kept in every file, before merging.
+    pub fn kept(&self) -> usize {
+        self.files.iter().map(|f| f.kept).sum()
+    }
+
+    /// Rows rejected in every file.
+    pub fn rejected(&self) -> usize {
+        self.files.iter().map(|f| f.rejected).sum()
+    }
+
+    /// The counts of one file.
+    pub fn file(&self, name: &str) -> Option<&FileReport> {
+        self.files.iter().find(|f| f.file == name)
+    }
+
+    /// True when some file could not be read or some row was rejected.
+    pub fn has_problems(&self) -> bool {
+        !self.errors.is_empty() || self.rejected() > 0
+    }
+
+    /// How a row of a file is located (`ligne N` in CSV, `élément N` in JSON).
+    pub fn locate(&self, file: &str, line: u64) -> String {
+        let format = self.file(file).map_or(VenueFormat::Csv, |f| f.format);
+        format.locate(line)
+    }
+}
+
+/// `14830` → `14 830`.
+fn n(v: usize) -> String {
+    let digits = v.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl fmt::Display for VenueReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Lieux de médiation numérique — contrôle selon le schéma national {}",
+            self.schema_version
+        )?;
+        writeln!(f, "\nFichiers ({}) :", self.files.len() + self.errors.len())?;
+        for fr in &self.files {
+            let format = match fr.format {
+                VenueFormat::Csv => "CSV",
+                VenueFormat::Json => "JSON",
+            };
+            write!(
+                f,
+                "  {} ({format}) : {} lues, {} gardées",
+                fr.file,
+                n(fr.read),
+                n(fr.kept)
+            )?;
+            if fr.town_hall > 0 {
+                write!(f, " (dont {} placées à la mairie)", n(fr.town_hall))?;
+            }
+            writeln!(
+                f,
+                ", {} rejetées, {} avertissements",
+                n(fr.rejected),
+                n(fr.warnings)
+            )?;
+            for note in &fr.notes {
+                writeln!(f, "    remarque : {note}")?;
+            }
+        }
+        for e in &self.errors {
+            writeln!(f, "  {} : ERREUR, fichier ignoré : {}", e.file, e.message)?;
+        }
+        writeln!(
+            f,
+            "Total : {} lignes lues, {} gardées, {} rejetées, {} avertissements.",
+            n(self.read()),
+            n(self.kept()),
+            n(self.rejected()),
+            n(self.warnings.len())
+        )?;
+        writeln!(
+            f,
+            "\nDoublons : {} lignes fusionnées dans {} lieux (liens « même pivot et même nom » : {} ; « même nom à moins de 50 m » : {}).",
+            n(self.merged.rows_merged),
+            n(self.merged.groups),
+            n(self.merged.links_pivot_and_name),
+            n(self.merged.links_name_within_50m)
+        )?;
+        writeln!(f, "Lieux après fusion : {}.", n(self.venues))?;
+
+        if !self.rejected_by_reason.is_empty() {
+            writeln!(
+                f,
+                "\nLignes rejetées par motif (une ligne peut en avoir plusieurs) :"
+            )?;
+            for (kind, count) in &self.rejected_by_reason {
+                writeln!(f, "  {} : {}", kind.label(), n(*count))?;
+            }
+        }
+        if !self.warnings.is_empty() {
+            let mut by_field: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+            for w in &self.warnings {
+                *by_field.entry((&w.field, &w.reason)).or_default() += 1;
+            }
+            writeln!(
+                f,
+                "\nAvertissements par champ (lignes gardées ; détail dans le rapport JSON) :"
+            )?;
+            for ((field, reason), count) in by_field {
+                writeln!(f, "  {field} : {} — {reason}", n(count))?;
+            }
+        }
+        if !self.rejections.is_empty() {
+            writeln!(f, "\nDétail des lignes rejetées :")?;
+            for r in &self.rejections {
+                writeln!(
+                    f,
+                    "  {}, {}, champ « {} » : {}",
+                    r.file,
+                    self.locate(&r.file, r.line),
+                    r.field,
+                    r.reason
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_separated_by_spaces() {
+        assert_eq!(n(0), "0");
+        assert_eq!(n(999), "999");
+        assert_eq!(n(14830), "14 830");
+        assert_eq!(n(1234567), "1 234 567");
+    }
+}
