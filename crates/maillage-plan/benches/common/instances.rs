@@ -118,3 +118,48 @@ pub fn parse_tsplib(text: &str) -> Result<CostMatrix, String> {
     };
     Ok(CostMatrix::from_fn(dim, |i, j| dist(coords[i], coords[j])))
 }
+
+/// A site-choice case of `site_optima.csv`: every point is a demand of weight 1 and a
+/// candidate, cost = the TSPLIB distance.
+pub struct SiteCase {
+    pub name: String,
+    pub p: usize,
+    pub radius: Option<f64>,
+    pub optimum: f64,
+    pub weights: Vec<f64>,
+    pub cost: Vec<f64>,
+}
+
+/// Every case of `site_optima.csv`, or an error telling what to run.
+pub fn site_cases() -> Result<Vec<SiteCase>, String> {
+    let table = std::fs::read_to_string(tables_dir().join("site_optima.csv"))
+        .map_err(|e| format!("site_optima.csv illisible ({e}) : lancez data/instances/site_optima.py"))?;
+    let mut out = Vec::new();
+    for line in table.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f.len() < 7 {
+            continue;
+        }
+        let path = cache_dir().join("tsplib").join(format!("{}.tsp", f[1]));
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            format!("{} introuvable ({e}) : lancez data/instances/fetch.sh", path.display())
+        })?;
+        let m = parse_tsplib(&text)?;
+        let n = m.len();
+        let mut cost = Vec::with_capacity(n * n);
+        for i in 0..n {
+            for j in 0..n {
+                cost.push(m.get(i, j));
+            }
+        }
+        out.push(SiteCase {
+            name: f[0].to_string(),
+            p: f[3].parse().map_err(|_| format!("p invalide : {line}"))?,
+            radius: if f[4] == "coverage" { f[5].parse().ok() } else { None },
+            optimum: f[6].parse().map_err(|_| format!("optimum invalide : {line}"))?,
+            weights: vec![1.0; n],
+            cost,
+        });
+    }
+    Ok(out)
+}
