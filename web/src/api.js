@@ -1,0 +1,120 @@
+// Talks to the Maillage server (same origin only). GET layers follow OGC API – Features.
+
+export class ApiError extends Error {
+  constructor(status, message, code = '') {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const JSON_TYPES = /application\/(?:[\w.+-]*\+)?json/;
+
+async function readError(res) {
+  let message = `${res.status} ${res.statusText}`;
+  let code = '';
+  try {
+    const body = await res.json();
+    message = body.description || body.message || body.detail || message;
+    code = body.code || '';
+  } catch {
+    // Not JSON: keep the status line.
+  }
+  return new ApiError(res.status, message, code);
+}
+
+/** GET a JSON document; throws ApiError with the server's (French) message on failure. */
+export async function getJSON(url, { signal } = {}) {
+  const res = await fetch(url, { signal, headers: { Accept: 'application/geo+json, application/json' } });
+  if (!res.ok) throw await readError(res);
+  if (!JSON_TYPES.test(res.headers.get('content-type') ?? '')) {
+    throw new ApiError(404, `réponse non JSON pour ${url}`);
+  }
+  return res.json();
+}
+
+/** POST a JSON body and read the JSON answer. */
+export async function postJSON(url, body, { signal } = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    signal,
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw await readError(res);
+  return res.json();
+}
+
+/** Builds `/collections/{id}/items?…` from a list of [key, value] pairs (values may repeat). */
+export function itemsUrl(collection, params = []) {
+  const q = new URLSearchParams();
+  for (const [k, v] of params) if (v != null && v !== '') q.append(k, String(v));
+  const qs = q.toString();
+  return `/collections/${encodeURIComponent(collection)}/items${qs ? `?${qs}` : ''}`;
+}
+
+/** The same-origin path of a link href (servers may send absolute links). */
+function samePath(href) {
+  const u = new URL(href, location.href);
+  return u.origin === location.origin ? u.pathname + u.search : null;
+}
+
+/**
+ * Every feature of a query, following `next` links. `onPage(features, page)` is called per page
+ * so the map can draw while the rest loads. Returns `{features, numberMatched}`.
+ */
+export async function fetchAllItems(collection, params, { signal, onPage, maxPages = 200 } = {}) {
+  let url = itemsUrl(collection, [...params, ['f', 'json']]);
+  const features = [];
+  let numberMatched = null;
+  for (let page = 0; url && page < maxPages; page++) {
+    const fc = await getJSON(url, { signal });
+    const got = fc.features ?? [];
+    features.push(...got);
+    if (numberMatched == null && typeof fc.numberMatched === 'number') numberMatched = fc.numberMatched;
+    onPage?.(got, page);
+    const next = (fc.links ?? []).find((l) => l.rel === 'next');
+    url = next && got.length ? samePath(next.href) : null;
+  }
+  return { features, numberMatched: numberMatched ?? features.length };
+}
+
+/**
+ * Which optional endpoints this server has. Read from the OpenAPI document (`/api`) so that no
+ * request is made to a route that may not exist; GET tools are also recognised by a harmless
+ * probe whose answer must be JSON (a missing route falls back to the page's HTML).
+ */
+export async function detectFeatures({ signal } = {}) {
+  const found = { search: false, nearest: false, communeSheet: false, gaps: false, sites: false, tours: false, collections: new Set() };
+  let paths = {};
+  try {
+    const doc = await getJSON('/api', { signal });
+    paths = doc.paths ?? {};
+  } catch {
+    // No OpenAPI document yet.
+  }
+  const listed = (p) => Object.keys(paths).some((k) => k === p || k.startsWith(`${p}/`) || k.startsWith(`${p}{`));
+  found.gaps = listed('/api/gaps');
+  found.sites = listed('/api/plan/sites');
+  found.tours = listed('/api/plan/tours');
+  found.search = listed('/api/search');
+  found.nearest = listed('/api/nearest');
+  found.communeSheet = listed('/api/communes');
+  const probe = async (url) => {
+    try {
+      await getJSON(url, { signal });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const [cols, search, nearest] = await Promise.all([
+    getJSON('/collections', { signal }).catch(() => ({ collections: [] })),
+    found.search ? true : probe('/api/search?q=albi'),
+    found.nearest ? true : probe('/api/nearest?lon=2.15&lat=43.93&k=1'),
+  ]);
+  for (const c of cols.collections ?? []) found.collections.add(c.id);
+  found.search = search;
+  found.nearest = nearest;
+  return found;
+}

@@ -1,0 +1,107 @@
+// Communes, EPCI and départements drawn from the API with geometry simplified for the zoom
+// (`zoom=` parameter): the light vector background when the IFN layer is off, the choropleth
+// when it is on. Loaded for the view (padded), cached per level, zoom and box.
+
+import L from './leaflet.js';
+import { fetchAllItems } from './api.js';
+import { colorOf, valueOf } from './ifn.js';
+
+/** The level drawn at a zoom in `auto` mode. */
+export function autoLevel(zoom) {
+  if (zoom < 7) return 'departements';
+  if (zoom < 9) return 'epci';
+  return 'communes';
+}
+
+const ID_KEYS = { communes: ['code', 'code_insee'], epci: ['siren', 'code'], departements: ['code'] };
+
+/** The code of an area feature. */
+export function areaCode(level, f) {
+  for (const k of ID_KEYS[level] ?? ['code']) if (f.properties?.[k] != null) return String(f.properties[k]);
+  return String(f.id ?? '');
+}
+
+/** The display name of an area feature. */
+export function areaName(f) {
+  const p = f.properties ?? {};
+  return p.nom ?? p.name ?? p.libelle ?? String(f.id ?? '');
+}
+
+export class AreaLayer {
+  constructor(map, { pane, renderer, onClick, tooltip }) {
+    this.map = map;
+    this.renderer = renderer;
+    this.onClick = onClick;
+    this.tooltip = tooltip;
+    this.cache = new Map();
+    this.features = [];
+    this.level = null;
+    this.style = null;
+    this.geo = L.geoJSON(null, {
+      pane,
+      renderer,
+      style: (f) => this.styleOf(f),
+      onEachFeature: (f, layer) => {
+        layer.on('click', (e) => this.onClick?.(this.level, f, e));
+        if (this.tooltip) layer.bindTooltip(() => this.tooltip(this.level, f), { sticky: true, direction: 'top' });
+      },
+    });
+    this.controller = null;
+  }
+
+  /** Sets how features are painted: `{mode: 'outline'}` or `{mode: 'ifn', prop, model, axis, overrides}`. */
+  setStyle(style) {
+    this.style = style;
+    this.geo.setStyle((f) => this.styleOf(f));
+  }
+
+  styleOf(f) {
+    const s = this.style ?? { mode: 'outline' };
+    const code = areaCode(this.level, f);
+    const over = s.overrides?.get(code);
+    if (over) return over;
+    if (s.mode === 'ifn') {
+      const v = valueOf(f.properties, s.prop, s.model);
+      return { color: '#ffffff', weight: this.level === 'communes' ? 0.6 : 1, fillColor: colorOf(v, s.model, s.axis), fillOpacity: 0.78, opacity: 1 };
+    }
+    return { color: '#8a94a0', weight: this.level === 'communes' ? 0.5 : 0.9, fill: true, fillColor: '#ffffff', fillOpacity: 0.35 };
+  }
+
+  /** Loads and draws `level` for the current view. Resolves to the features drawn. */
+  async refresh(level, { filterParams = [] } = {}) {
+    const z = Math.max(0, Math.min(18, Math.round(this.map.getZoom())));
+    let params;
+    if (level === 'departements' || level === 'epci' && z < 7) {
+      params = [['zoom', Math.min(z, 8)], ['limit', 2000]];
+    } else {
+      const b = this.map.getBounds().pad(0.35);
+      // Snap the box to a grid so small pans hit the cache.
+      const step = 360 / 2 ** Math.max(z - 1, 1);
+      const snap = (v, f) => Math.round(f(v / step) * step * 1e5) / 1e5;
+      const bbox = [snap(b.getWest(), Math.floor), snap(b.getSouth(), Math.floor), snap(b.getEast(), Math.ceil), snap(b.getNorth(), Math.ceil)];
+      params = [['bbox', bbox.join(',')], ['zoom', z], ['limit', 2000]];
+    }
+    params.push(...filterParams);
+    const key = `${level}|${JSON.stringify(params)}`;
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    let features = this.cache.get(key);
+    if (!features) {
+      features = (await fetchAllItems(level, params, { signal: controller.signal })).features;
+      this.cache.set(key, features);
+      if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value);
+    }
+    if (controller.signal.aborted) return this.features;
+    this.level = level;
+    this.features = features;
+    this.geo.clearLayers();
+    this.geo.addData(features);
+    return features;
+  }
+
+  /** Forgets cached pages (after a change of server-side parameters). */
+  clearCache() {
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,214 @@
+// Coverage gaps (POST /api/gaps): unserved communes coloured by priority, the indicators of the
+// territory, and the what-if tool (click to add a hypothetical venue and watch them change).
+
+import L from './leaflet.js';
+import { postJSON } from './api.js';
+import { GAP_COLORS, gapIfn, gapTerritory, priorityClasses } from './planning-model.js';
+import { el, formatInt, formatNum } from './util.js';
+
+export class GapTool {
+  constructor(app) {
+    this.app = app;
+    this.active = false;
+    this.result = null;
+    this.added = [];
+    this.threshold = 20;
+    this.layer = L.layerGroup([], { pane: 'gapsPane' });
+  }
+
+  t(...a) {
+    return this.app.t(...a);
+  }
+
+  panel() {
+    const t = (...a) => this.t(...a);
+    const threshold = el('input', { type: 'number', id: 'gap-threshold', min: 1, max: 180, step: 1, value: this.threshold, inputmode: 'numeric' });
+    threshold.addEventListener('change', () => {
+      const v = Number(threshold.value);
+      if (v >= 1 && v <= 180) this.threshold = v;
+    });
+    const run = el('button', { type: 'button', id: 'gap-run', onclick: () => this.run() }, t('gaps.run'));
+    const whatif = el('button', {
+      type: 'button', id: 'gap-whatif', 'data-pick': 'whatif', 'aria-pressed': 'false', disabled: !this.result,
+      onclick: () => this.app.setPickMode({ id: 'whatif', message: t('gaps.whatifPick'), callback: (ll) => this.addVenue(ll) }),
+    }, t('gaps.whatif'));
+    const reset = el('button', { type: 'button', id: 'gap-reset', hidden: this.added.length === 0, onclick: () => this.resetWhatIf() }, t('gaps.reset'));
+    const clear = el('button', { type: 'button', id: 'gap-clear', hidden: !this.active, onclick: () => this.clear() }, t('nearest.clear'));
+    return el('div', { class: 'tool', id: 'gap-tool' },
+      el('h3', {}, t('gaps.title')),
+      el('p', { class: 'muted' }, t('gaps.help', { threshold: this.threshold })),
+      el('label', { for: 'gap-threshold' }, t('gaps.threshold')), threshold,
+      el('div', { class: 'button-row' }, run, clear),
+      el('p', { class: 'muted' }, t('gaps.whatifHelp')),
+      el('div', { class: 'button-row' }, whatif, reset),
+      this.added.length ? el('p', {}, t('gaps.added', { n: this.added.length })) : null);
+  }
+
+  request() {
+    const territory = gapTerritory(this.app.state.territory);
+    if (!territory) return null;
+    const body = {
+      territory,
+      threshold_minutes: this.threshold,
+      ifn: gapIfn(this.app.state.ifn),
+    };
+    const services = [...this.app.state.filters.services].filter((v) => !v.startsWith('__'));
+    const publics = [...this.app.state.filters.publics].filter((v) => !v.startsWith('__'));
+    if (services.length || publics.length) body.filter = { services, publics };
+    if (this.added.length) body.added = this.added.map((a) => ({ lonlat: a.lonlat, label: a.label }));
+    return body;
+  }
+
+  async run() {
+    const t = (...a) => this.t(...a);
+    const body = this.request();
+    if (!body) {
+      this.app.status(t('gaps.needTerritory'), true);
+      return;
+    }
+    this.app.status(t('gaps.running'));
+    try {
+      this.result = await postJSON('/api/gaps', body);
+    } catch (e) {
+      if (e.status === 404 || e.status === 405) {
+        this.app.features.gaps = false;
+        this.app.renderTools();
+      }
+      this.app.status(t('gaps.error', { msg: e.message }), true);
+      return;
+    }
+    this.active = true;
+    this.byCode = new Map(this.result.communes.map((c) => [String(c.code), c]));
+    this.changed = new Set((this.result.changes ?? []).filter((c) => c.after === 'served').map((c) => String(c.code)));
+    this.classOf = priorityClasses(this.result.communes);
+    if (this.app.state.level === 'auto' && this.app.currentLevel() !== 'communes') {
+      this.app.state.level = 'communes';
+      this.app.renderLayers();
+    }
+    this.drawHypothetical();
+    this.app.status('');
+    await this.app.refreshAreas();
+    this.app.applyAreaStyle();
+    this.app.updateLegend();
+    this.app.renderTools();
+    this.app.showDetail(() => this.indicatorsView());
+  }
+
+  addVenue(latlng) {
+    const n = this.added.length + 1;
+    this.added.push({ lonlat: [Number(latlng.lng.toFixed(6)), Number(latlng.lat.toFixed(6))], label: this.t('gaps.hypoLabel', { n }) });
+    this.run();
+  }
+
+  resetWhatIf() {
+    this.added = [];
+    this.run();
+  }
+
+  clear() {
+    this.active = false;
+    this.result = null;
+    this.added = [];
+    this.layer.clearLayers();
+    this.layer.remove();
+    this.app.applyAreaStyle();
+    this.app.updateLegend();
+    this.app.renderTools();
+    this.app.closeDetail();
+  }
+
+  drawHypothetical() {
+    this.layer.clearLayers();
+    for (const h of this.result?.hypothetical ?? []) {
+      const [lon, lat] = h.lonlat;
+      L.marker([lat, lon], {
+        pane: 'gapsPane',
+        icon: L.divIcon({ className: 'hypo-marker', html: '<span aria-hidden="true">+</span>', iconSize: [26, 26], iconAnchor: [13, 13] }),
+        title: h.name,
+        keyboard: true,
+      }).addTo(this.layer);
+    }
+    this.layer.addTo(this.app.map);
+  }
+
+  /** Style overrides for the communes layer (code → Leaflet style), or undefined when off. */
+  overrides() {
+    if (!this.active || !this.byCode) return undefined;
+    const map = new Map();
+    for (const [code, c] of this.byCode) {
+      let fill;
+      if (this.changed.has(code)) fill = GAP_COLORS.changed;
+      else if (c.status === 'served') fill = GAP_COLORS.served;
+      else if (c.status === 'unlocated') fill = GAP_COLORS.unlocated;
+      else fill = GAP_COLORS.priority[this.classOf(c.priority)];
+      map.set(code, { color: '#ffffff', weight: 0.6, fillColor: fill, fillOpacity: 0.85, opacity: 1 });
+    }
+    return map;
+  }
+
+  tooltip(code) {
+    const c = this.active ? this.byCode?.get(String(code)) : null;
+    if (!c) return '';
+    const lang = this.app.lang;
+    const status = c.status === 'served' ? this.t('gaps.served') : this.t('gaps.unserved');
+    return ` · ${status}${c.minutes != null ? `, ${this.t('gaps.minutes', { n: formatNum(c.minutes, 0, lang) })}` : ''}`;
+  }
+
+  legend() {
+    const t = (...a) => this.t(...a);
+    const rows = [
+      [GAP_COLORS.priority[3], `${t('gaps.legendUnserved', { threshold: this.threshold })} — ${t('gaps.priority', { n: '++' })}`],
+      [GAP_COLORS.priority[0], `${t('gaps.legendUnserved', { threshold: this.threshold })} — ${t('gaps.priority', { n: '−' })}`],
+      [GAP_COLORS.served, t('gaps.legendServed')],
+    ];
+    if (this.changed?.size) rows.push([GAP_COLORS.changed, t('gaps.legendChanged')]);
+    return el('div', { class: 'legend-block' }, el('h2', {}, t('gaps.legendTitle')),
+      el('ul', {}, ...rows.map(([c, label]) => el('li', {}, el('span', { class: 'swatch', style: `background:${c}` }), label))));
+  }
+
+  indicatorsView() {
+    const t = (...a) => this.t(...a);
+    const lang = this.app.lang;
+    const r = this.result;
+    const pct = (v) => (v == null ? '–' : `${formatNum(v * 100, 1, lang)} %`);
+    const row = (label, now, before) => el('tr', {},
+      el('th', { scope: 'row' }, label),
+      el('td', { class: 'num' }, now),
+      r.baseline ? el('td', { class: 'num' }, before) : null);
+    const s = r.indicators.selection;
+    const b = r.baseline?.selection;
+    const table = el('table', { class: 'data', id: 'gap-indicators' },
+      el('caption', {}, t('gaps.indicators')),
+      el('thead', {}, el('tr', {}, el('td', {}), el('th', { scope: 'col' }, r.baseline ? t('gaps.after') : t('gaps.scope.selection')), r.baseline ? el('th', { scope: 'col' }, t('gaps.before')) : null)),
+      el('tbody', {},
+        row(t('gaps.population'), formatInt(s.population, lang), b && formatInt(b.population, lang)),
+        ...[10, 20, 30].map((m) => row(t('gaps.within', { m }), pct(s[`share_within_${m}_min`]), b && pct(b[`share_within_${m}_min`]))),
+        row(t('gaps.unservedCount'), `${formatInt(s.communes_unserved, lang)} / ${formatInt(s.communes, lang)}`, b && `${formatInt(b.communes_unserved, lang)} / ${formatInt(b.communes, lang)}`),
+        row(t('gaps.fragileUnserved'), formatInt(s.fragile_population_unserved, lang), b && formatInt(b.fragile_population_unserved, lang)),
+        row(t('gaps.per10k'), s.venues_per_10000 == null ? '–' : formatNum(s.venues_per_10000, 2, lang), b && (b.venues_per_10000 == null ? '–' : formatNum(b.venues_per_10000, 2, lang)))));
+    const groups = (list, title) => list?.length > 1 ? el('table', { class: 'data' },
+      el('caption', {}, title),
+      el('thead', {}, el('tr', {}, ...['', t('gaps.population'), t('gaps.within', { m: this.threshold >= 30 ? 30 : this.threshold >= 20 ? 20 : 10 }), t('gaps.unservedCount')].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, ...list.map((g) => el('tr', {},
+        el('th', { scope: 'row' }, g.name ?? g.code),
+        el('td', { class: 'num' }, formatInt(g.population, lang)),
+        el('td', { class: 'num' }, pct(g[`share_within_${this.threshold >= 30 ? 30 : this.threshold >= 20 ? 20 : 10}_min`])),
+        el('td', { class: 'num' }, `${formatInt(g.communes_unserved, lang)} / ${formatInt(g.communes, lang)}`))))) : null;
+    const top = el('ol', { class: 'nearest', id: 'gap-top' }, ...(s.top_unserved ?? []).map((c) => el('li', {},
+      el('button', { type: 'button', class: 'link', onclick: () => this.app.openCommune(String(c.code)) }, c.name),
+      ' ', el('span', { class: 'muted' }, [`${formatInt(c.population, lang)} hab.`, c.minutes != null ? t('gaps.minutes', { n: formatNum(c.minutes, 0, lang) }) : null].filter(Boolean).join(' · ')))));
+    const changes = r.changes ?? [];
+    return el('article', { class: 'card', 'data-kind': 'gaps' },
+      el('h2', { tabindex: '-1' }, `${t('gaps.title')} — ${this.app.territoryLabel()}`),
+      el('p', { class: 'muted' }, r.parameters?.travel_time_formula ?? ''),
+      el('p', { class: 'muted' }, r.parameters?.priority_formula ?? ''),
+      table,
+      groups(r.indicators.epcis, t('level.epci')),
+      groups(r.indicators.departements, t('level.departements')),
+      el('h3', {}, t('gaps.top')), top,
+      r.baseline ? el('h3', {}, t('gaps.changed')) : null,
+      r.baseline ? (changes.length ? el('ul', { id: 'gap-changes' }, ...changes.map((c) => el('li', {}, `${c.name} (${formatInt(c.population, lang)} hab.) : ${c.before === 'served' ? t('gaps.served') : t('gaps.unserved')} → ${c.after === 'served' ? t('gaps.served') : t('gaps.unserved')}${c.minutes_after != null ? `, ${t('gaps.minutes', { n: formatNum(c.minutes_after, 0, lang) })}` : ''}`))) : el('p', { class: 'muted' }, t('gaps.noChange'))) : null,
+      ...(r.warnings ?? []).map((w) => el('p', { class: 'muted' }, w)),
+      el('div', { class: 'actions no-print' }, el('button', { type: 'button', onclick: () => window.print() }, t('common.print'))));
+  }
+}

@@ -1,0 +1,237 @@
+// Planning tools: choose permanence sites (POST /api/plan/sites) and build multi-day tours from a
+// home base (POST /api/plan/tours), drawn as one coloured line per day with a printable itinerary.
+// Candidates are the unserved communes of the territory, from the gap analysis.
+
+import L from './leaflet.js';
+import { postJSON } from './api.js';
+import { el, formatInt, formatNum } from './util.js';
+import { DAY_COLORS, DASHES, clock } from './planning-model.js';
+
+export class PlanTool {
+  constructor(app) {
+    this.app = app;
+    this.base = null;
+    this.days = 10;
+    this.dayHours = 7;
+    this.service = 120;
+    this.p = 5;
+    this.objective = 'coverage';
+    this.radius = 20;
+    this.tours = null;
+    this.sites = null;
+    this.layer = L.layerGroup([], { pane: 'gapsPane' });
+  }
+
+  t(...a) {
+    return this.app.t(...a);
+  }
+
+  num(id, value, min, max, step, onChange) {
+    const input = el('input', { type: 'number', id, min, max, step, value, inputmode: 'numeric' });
+    input.addEventListener('change', () => {
+      const v = Number(input.value);
+      if (v >= min && v <= max) onChange(v);
+    });
+    return input;
+  }
+
+  panel(features) {
+    const t = (...a) => this.t(...a);
+    const parts = [el('h3', {}, t('plan.title'))];
+    if (features.sites) {
+      const objective = el('select', { id: 'plan-objective' },
+        ...['coverage', 'median'].map((o) => el('option', { value: o, selected: this.objective === o }, t(`plan.objective.${o}`))));
+      objective.addEventListener('change', () => {
+        this.objective = objective.value;
+      });
+      parts.push(el('fieldset', { class: 'plan-block' },
+        el('legend', {}, t('plan.sitesTitle')),
+        el('label', { for: 'plan-p' }, t('plan.p')), this.num('plan-p', this.p, 1, 200, 1, (v) => (this.p = v)),
+        el('label', { for: 'plan-objective' }, t('plan.objective')), objective,
+        el('label', { for: 'plan-radius' }, t('plan.radius')), this.num('plan-radius', this.radius, 1, 180, 1, (v) => (this.radius = v)),
+        el('button', { type: 'button', id: 'plan-sites-run', onclick: () => this.runSites() }, t('plan.runSites'))));
+    }
+    if (features.tours) {
+      parts.push(el('fieldset', { class: 'plan-block' },
+        el('legend', {}, t('plan.toursTitle')),
+        el('p', { id: 'plan-base' }, this.base ? t('plan.baseSet', { lat: this.base.lat.toFixed(4), lon: this.base.lng.toFixed(4) }) : t('plan.baseNone')),
+        el('button', {
+          type: 'button', 'data-pick': 'base', 'aria-pressed': 'false',
+          onclick: () => this.app.setPickMode({ id: 'base', message: t('plan.basePicking'), callback: (ll) => this.setBase(ll) }),
+        }, t('plan.basePick')),
+        el('label', { for: 'plan-days' }, t('plan.days')), this.num('plan-days', this.days, 1, 60, 1, (v) => (this.days = v)),
+        el('label', { for: 'plan-hours' }, t('plan.dayHours')), this.num('plan-hours', this.dayHours, 1, 12, 0.5, (v) => (this.dayHours = v)),
+        el('label', { for: 'plan-service' }, t('plan.service')), this.num('plan-service', this.service, 15, 480, 15, (v) => (this.service = v)),
+        el('button', { type: 'button', id: 'plan-tours-run', disabled: !this.base, onclick: () => this.runTours() }, t('plan.runTours'))));
+    }
+    if (this.tours || this.sites) parts.push(el('button', { type: 'button', onclick: () => this.clear() }, t('plan.clear')));
+    return el('div', { class: 'tool', id: 'plan-tool' }, ...parts);
+  }
+
+  setBase(latlng) {
+    this.base = latlng;
+    this.layer.addTo(this.app.map);
+    this.baseMarker?.remove();
+    this.baseMarker = L.marker(latlng, {
+      pane: 'gapsPane', keyboard: true, title: this.t('plan.base'),
+      icon: L.divIcon({ className: 'base-marker', html: '<span aria-hidden="true">⌂</span>', iconSize: [28, 28], iconAnchor: [14, 14] }),
+    }).addTo(this.layer);
+    this.app.renderTools();
+  }
+
+  /** Unserved communes of the territory (running the gap analysis first if needed). */
+  async candidates() {
+    const gaps = this.app.gapTool;
+    if (!gaps.result) await gaps.run();
+    if (!gaps.result) return null;
+    return gaps.result.communes;
+  }
+
+  async runTours() {
+    const t = (...a) => this.t(...a);
+    if (!this.app.state.territory) {
+      this.app.status(t('plan.needTerritory'), true);
+      return;
+    }
+    const communes = await this.candidates();
+    if (!communes) return;
+    const stops = communes.filter((c) => c.status === 'unserved').map((c) => ({
+      id: String(c.code), commune: String(c.code), weight: c.priority, service_minutes: this.service,
+    }));
+    this.app.status(t('plan.running'));
+    try {
+      this.tours = await postJSON('/api/plan/tours', {
+        base: { id: 'base', lon: Number(this.base.lng.toFixed(6)), lat: Number(this.base.lat.toFixed(6)) },
+        stops,
+        days: this.days,
+        day_minutes: this.dayHours * 60,
+      });
+    } catch (e) {
+      if (e.status === 404 || e.status === 405) {
+        this.app.features.tours = false;
+        this.app.renderTools();
+      }
+      this.app.status(t('plan.error', { msg: e.message }), true);
+      return;
+    }
+    this.names = new Map(communes.map((c) => [String(c.code), c.name]));
+    this.app.status('');
+    this.drawTours();
+    this.app.renderTools();
+    this.app.showDetail(() => this.itinerary());
+  }
+
+  drawTours() {
+    this.layer.clearLayers();
+    if (this.baseMarker) this.baseMarker.addTo(this.layer);
+    const bounds = L.latLngBounds([]);
+    for (const [i, day] of (this.tours?.days ?? []).entries()) {
+      if (!day.geometry || !day.stops.length) continue;
+      const color = DAY_COLORS[i % DAY_COLORS.length];
+      const dash = DASHES[Math.floor(i / DAY_COLORS.length) % DASHES.length];
+      const line = L.geoJSON(day.geometry, { pane: 'gapsPane', style: { color, weight: 4, opacity: 0.9, dashArray: dash } });
+      line.bindTooltip(this.t('plan.day', { n: day.day }), { sticky: true });
+      line.addTo(this.layer);
+      bounds.extend(line.getBounds());
+      const coords = day.geometry.coordinates ?? [];
+      day.stops.forEach((id, k) => {
+        const c = coords[k + 1];
+        if (!c) return;
+        L.marker([c[1], c[0]], {
+          pane: 'gapsPane', keyboard: true, title: `${this.t('plan.day', { n: day.day })} — ${k + 1}. ${this.names?.get(id) ?? id}`,
+          icon: L.divIcon({ className: 'stop-marker', html: `<span style="background:${color}" aria-hidden="true">${k + 1}</span>`, iconSize: [22, 22], iconAnchor: [11, 11] }),
+        }).addTo(this.layer);
+      });
+    }
+    this.layer.addTo(this.app.map);
+    if (bounds.isValid()) this.app.map.fitBounds(bounds, { padding: [20, 20] });
+  }
+
+  itinerary() {
+    const t = (...a) => this.t(...a);
+    const lang = this.app.lang;
+    const r = this.tours;
+    const days = (r.days ?? []).filter((d) => d.stops.length);
+    return el('article', { class: 'card itinerary', 'data-kind': 'tours' },
+      el('h2', { tabindex: '-1' }, `${t('plan.itinerary')} — ${this.app.territoryLabel()}`),
+      el('p', {}, t('plan.totalTravel', { n: formatInt(r.total_travel, lang) }), ' · ', t('plan.unvisited', { n: formatInt(r.unvisited?.length ?? 0, lang) })),
+      ...days.map((d) => {
+        const i = r.days.indexOf(d);
+        return el('section', { class: 'tour-day' },
+          el('h3', {}, el('span', { class: 'swatch', style: `background:${DAY_COLORS[i % DAY_COLORS.length]}` }), `${t('plan.day', { n: d.day })} — ${d.weekday}`),
+          el('table', { class: 'data' },
+            el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('plan.stop')), el('th', { scope: 'col' }, t('table.commune')), el('th', { scope: 'col' }, t('plan.arrival')))),
+            el('tbody', {},
+              el('tr', {}, el('td', {}, '–'), el('td', {}, t('plan.start')), el('td', { class: 'num' }, clock(d.departure))),
+              ...d.stops.map((id, k) => el('tr', {}, el('td', { class: 'num' }, String(k + 1)), el('td', {}, this.names?.get(id) ?? id), el('td', { class: 'num' }, clock(d.service_starts?.[k] ?? d.arrivals[k])))),
+              el('tr', {}, el('td', {}, '–'), el('td', {}, t('plan.end')), el('td', { class: 'num' }, clock(d.return_time))))),
+          el('p', { class: 'muted' }, t('plan.travel', { n: formatNum(d.travel_minutes, 0, lang) }), ' · ', t('plan.total', { n: formatNum(d.total_minutes, 0, lang) })));
+      }),
+      r.unvisited?.length ? el('details', {}, el('summary', {}, t('plan.unvisited', { n: r.unvisited.length })),
+        el('ul', {}, ...r.unvisited.map((u) => el('li', {}, `${this.names?.get(u.id) ?? u.id} : ${u.reason}`)))) : null,
+      el('div', { class: 'actions no-print' }, el('button', { type: 'button', onclick: () => window.print() }, t('common.print'))));
+  }
+
+  async runSites() {
+    const t = (...a) => this.t(...a);
+    if (!this.app.state.territory) {
+      this.app.status(t('plan.needTerritory'), true);
+      return;
+    }
+    const communes = await this.candidates();
+    if (!communes) return;
+    const located = communes.filter((c) => c.access_lonlat);
+    const unserved = located.filter((c) => c.status === 'unserved');
+    const body = {
+      demand: located.map((c) => ({ id: String(c.code), commune: String(c.code) })),
+      candidates: unserved.map((c) => ({ id: String(c.code), commune: String(c.code) })),
+      p: Math.min(this.p, Math.max(1, unserved.length)),
+      objective: this.objective,
+    };
+    if (this.objective === 'coverage') body.radius = this.radius;
+    this.app.status(t('plan.running'));
+    try {
+      this.sites = await postJSON('/api/plan/sites', body);
+    } catch (e) {
+      if (e.status === 404 || e.status === 405) {
+        this.app.features.sites = false;
+        this.app.renderTools();
+      }
+      this.app.status(t('plan.error', { msg: e.message }), true);
+      return;
+    }
+    this.app.status('');
+    const byCode = new Map(communes.map((c) => [String(c.code), c]));
+    this.layer.clearLayers();
+    if (this.baseMarker) this.baseMarker.addTo(this.layer);
+    const chosen = (this.sites.sites ?? []).map((s) => (typeof s === 'object' ? String(s.id) : String(s)));
+    chosen.forEach((id, k) => {
+      const c = byCode.get(id);
+      if (!c?.access_lonlat) return;
+      L.marker([c.access_lonlat[1], c.access_lonlat[0]], {
+        pane: 'gapsPane', keyboard: true, title: `${k + 1}. ${c.name}`,
+        icon: L.divIcon({ className: 'site-marker', html: `<span aria-hidden="true">${k + 1}</span>`, iconSize: [26, 26], iconAnchor: [13, 13] }),
+      }).addTo(this.layer);
+    });
+    this.layer.addTo(this.app.map);
+    this.app.renderTools();
+    this.app.showDetail(() => el('article', { class: 'card', 'data-kind': 'sites' },
+      el('h2', { tabindex: '-1' }, `${t('plan.sitesTitle')} — ${this.app.territoryLabel()}`),
+      el('p', {}, t('plan.sitesResult', { n: chosen.length })),
+      el('ol', { class: 'nearest', id: 'plan-sites' }, ...chosen.map((id) => {
+        const c = byCode.get(id);
+        return el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => this.app.openCommune(id) }, c?.name ?? id),
+          c ? el('span', { class: 'muted' }, ` ${formatInt(c.population, this.app.lang)} hab.`) : null);
+      })),
+      el('div', { class: 'actions no-print' }, el('button', { type: 'button', onclick: () => window.print() }, t('common.print')))));
+  }
+
+  clear() {
+    this.tours = null;
+    this.sites = null;
+    this.layer.clearLayers();
+    if (this.baseMarker) this.baseMarker.addTo(this.layer);
+    this.app.renderTools();
+    this.app.closeDetail();
+  }
+}

@@ -1,0 +1,158 @@
+// Venues of the chosen territory: loaded once per territory, filtered in the browser (so the
+// counts update live), drawn as clustered markers coloured by category.
+
+import L from './leaflet.js';
+import { fetchAllItems, ApiError } from './api.js';
+import { matches, mainCategory } from './facets.js';
+import { asList, esc } from './util.js';
+
+// Properties the map, filters and table need; the card fetches the whole feature.
+export const LIST_PROPERTIES = [
+  'nom', 'adresse', 'complement_adresse', 'code_postal', 'commune', 'code_insee', 'typologie', 'services',
+  'publics_specifiquement_adresses', 'frais_a_charge', 'modalites_accompagnement', 'modalites_acces',
+  'itinerance', 'dispositif_programmes_nationaux', 'telephone', 'courriels', 'site_web', 'horaires',
+  'date_maj', 'source', 'placement',
+];
+
+/** Query parameters selecting the venues of a territory. */
+export function territoryParams(territory, bbox) {
+  if (!territory) return [];
+  if (territory.kind === 'dep') return [['departement', territory.code]];
+  if (bbox) return [['bbox', bbox.map((v) => v.toFixed(5)).join(',')]];
+  return [];
+}
+
+export class VenueLayer {
+  constructor(map, { t, onSelect }) {
+    this.map = map;
+    this.t = t;
+    this.onSelect = onSelect;
+    this.all = [];
+    this.filtered = [];
+    this.numberMatched = 0;
+    this.markers = new Map();
+    this.highlight = null;
+    this.cluster = L.markerClusterGroup({
+      chunkedLoading: true,
+      showCoverageOnHover: false,
+      spiderfyOnMaxZoom: true,
+      maxClusterRadius: 48,
+      iconCreateFunction: (c) => this.clusterIcon(c),
+    });
+    // Cluster icons are Leaflet markers: make them buttons with a spoken label.
+    this.cluster.on('animationend spiderfied', () => this.labelClusters());
+    map.on('zoomend moveend', () => this.labelClusters());
+  }
+
+  clusterIcon(cluster) {
+    const n = cluster.getChildCount();
+    const size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
+    return L.divIcon({
+      html: `<span data-count="${n}">${n}</span>`,
+      className: `marker-cluster marker-cluster-${size}`,
+      iconSize: L.point(40, 40),
+    });
+  }
+
+  labelClusters() {
+    for (const node of this.map.getPane('markerPane').querySelectorAll('.marker-cluster')) {
+      const n = node.querySelector('[data-count]')?.dataset.count;
+      if (n && !node.hasAttribute('aria-label')) {
+        node.setAttribute('role', 'button');
+        node.setAttribute('aria-label', this.t('venues.clusterLabel', { n }));
+        node.removeAttribute('title');
+      }
+    }
+  }
+
+  /** Loads the venues of a territory (all of France when `territory` is null). */
+  async load(territory, bbox, { signal, onProgress } = {}) {
+    const base = territoryParams(territory, bbox);
+    const pageSize = territory ? 2000 : 5000;
+    let result;
+    try {
+      result = await fetchAllItems('venues', [...base, ['limit', pageSize], ['properties', LIST_PROPERTIES.join(',')]], {
+        signal, onPage: (_, page) => onProgress?.(page),
+      });
+    } catch (e) {
+      // A server without some of these properties, or a smaller page maximum: ask plainly.
+      if (!(e instanceof ApiError) || e.status !== 400) throw e;
+      result = await fetchAllItems('venues', base, { signal, onPage: (_, page) => onProgress?.(page) });
+    }
+    this.all = result.features.filter((f) => f.geometry && f.geometry.type === 'Point');
+    this.numberMatched = result.numberMatched;
+    this.byId = new Map(this.all.map((f) => [String(f.id), f]));
+    return this.all;
+  }
+
+  /** Applies the filters and redraws the markers. */
+  apply(filters) {
+    this.filtered = this.all.filter((f) => matches(f.properties, filters));
+    const markers = [];
+    this.markers.clear();
+    for (const f of this.filtered) {
+      const m = this.marker(f);
+      this.markers.set(String(f.id), m);
+      markers.push(m);
+    }
+    this.cluster.clearLayers();
+    this.cluster.addLayers(markers);
+    return this.filtered;
+  }
+
+  marker(f) {
+    const p = f.properties;
+    const cat = mainCategory(p);
+    const approx = p.placement === 'town-hall';
+    const itinerant = asList(p.itinerance).includes('Itinérant');
+    const [lon, lat] = f.geometry.coordinates;
+    const label = `${p.nom || this.t('venues.unnamed')}${p.commune ? `, ${p.commune}` : ''}${approx ? ` (${this.t('venues.approx')})` : ''}`;
+    const icon = L.divIcon({
+      className: `venue-marker${approx ? ' approx' : ''}${itinerant ? ' itinerant' : ''}`,
+      html: `<span style="--c:${cat.color}" aria-hidden="true">${esc(cat.symbol)}</span>`,
+      iconSize: [26, 26],
+      iconAnchor: [13, 13],
+    });
+    const m = L.marker([lat, lon], { icon, keyboard: true, title: label, riseOnHover: true });
+    m.featureId = String(f.id);
+    m.on('add', () => {
+      const node = m.getElement();
+      if (node) {
+        node.setAttribute('role', 'button');
+        node.setAttribute('aria-label', label);
+        node.dataset.venue = String(f.id);
+      }
+    });
+    m.on('click', () => this.onSelect(f));
+    return m;
+  }
+
+  /** Features in the map's current bounds. */
+  inBounds(features, bounds) {
+    return features.filter((f) => {
+      const [lon, lat] = f.geometry.coordinates;
+      return bounds.contains([lat, lon]);
+    });
+  }
+
+  /** Shows a venue (zooming into its cluster if needed) and rings it. */
+  reveal(id) {
+    const m = this.markers.get(String(id));
+    if (!m) return;
+    this.cluster.zoomToShowLayer(m, () => {
+      this.ring(m.getLatLng());
+    });
+  }
+
+  ring(latlng) {
+    this.highlight?.remove();
+    this.highlight = L.circleMarker(latlng, {
+      radius: 20, color: '#000', weight: 3, fill: false, interactive: false, pane: 'highlightPane',
+    }).addTo(this.map);
+  }
+
+  clearRing() {
+    this.highlight?.remove();
+    this.highlight = null;
+  }
+}
