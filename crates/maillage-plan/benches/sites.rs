@@ -19,7 +19,10 @@ fn sites(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("sites");
     g.sample_size(10);
-    for case in cases.iter().filter(|c| c.name.starts_with("qa194") || c.name.starts_with("lin318")) {
+    for case in cases
+        .iter()
+        .filter(|c| c.name.starts_with("qa194") || c.name.starts_with("lin318"))
+    {
         let n = case.weights.len();
         let pr = SiteProblem {
             weights: &case.weights,

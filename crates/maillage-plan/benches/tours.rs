@@ -22,7 +22,10 @@ fn tsp(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("tsp");
     g.sample_size(10);
-    for inst in list.iter().filter(|i| i.name == "kroA100" || i.name == "lin318") {
+    for inst in list
+        .iter()
+        .filter(|i| i.name == "kroA100" || i.name == "lin318")
+    {
         let opts = TspOptions {
             time_limit: Duration::from_secs(30),
             max_iterations: None,

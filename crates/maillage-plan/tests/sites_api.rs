@@ -1,6 +1,8 @@
 //! `POST /api/plan/sites` bodies: matrix and coordinate inputs, existing sites,
 //! coverage per site, French errors. Points are hand-made (fixture written for these tests).
 
+#![allow(clippy::unwrap_used)]
+
 use maillage_plan::sites::{SiteRequest, solve_site_request};
 use serde_json::json;
 
@@ -70,7 +72,11 @@ fn coordinates_give_costs_in_km_or_minutes() {
     assert_eq!(res.unit, "km");
     assert_eq!(res.sites, vec!["Réalmont"]);
     // Réalmont: 17 km from Albi + 3 × 19.5 km from Castres ≈ 76; Albi: 3 × 37 km ≈ 110.
-    assert!(res.objective_value > 70.0 && res.objective_value < 80.0, "{}", res.objective_value);
+    assert!(
+        res.objective_value > 70.0 && res.objective_value < 80.0,
+        "{}",
+        res.objective_value
+    );
     let mut v2 = v;
     v2["speed_kmh"] = json!(60);
     let res2 = solve_site_request(&request(v2)).unwrap();
@@ -101,12 +107,17 @@ fn bad_site_requests_get_clear_french_errors() {
     let mut v = small();
     v["p"] = json!(0);
     assert!(error_of(v).contains("au moins 1"));
-    assert!(serde_json::from_value::<SiteRequest>(json!({"demand": [], "p": 1, "objective": "mean"})).is_err());
+    assert!(
+        serde_json::from_value::<SiteRequest>(json!({"demand": [], "p": 1, "objective": "mean"}))
+            .is_err()
+    );
 }
 
 #[test]
 fn oversized_site_requests_are_refused_before_any_work() {
-    let demand: Vec<_> = (0..30_000).map(|k| json!({"id": k.to_string(), "lon": 2.0, "lat": 43.0})).collect();
+    let demand: Vec<_> = (0..30_000)
+        .map(|k| json!({"id": k.to_string(), "lon": 2.0, "lat": 43.0}))
+        .collect();
     let e = error_of(json!({
         "demand": demand, "candidates": [{"id": "c", "lon": 2.0, "lat": 43.0}], "p": 1, "objective": "median"
     }));

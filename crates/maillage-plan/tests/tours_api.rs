@@ -1,6 +1,8 @@
 //! `POST /api/plan/tours` bodies: validation errors in French, budgets, rotations,
 //! GeoJSON, size caps. Points are hand-made around Albi (fixture written for these tests).
 
+#![allow(clippy::unwrap_used)]
+
 use std::time::{Duration, Instant};
 
 use maillage_plan::tours::{
@@ -49,7 +51,10 @@ fn a_two_day_plan_keeps_each_day_within_its_budget_and_draws_linestrings() {
         if !d.stops.is_empty() {
             let g = d.geometry.as_ref().unwrap();
             assert_eq!(g["type"], "LineString");
-            assert_eq!(g["coordinates"].as_array().unwrap().len(), d.stops.len() + 2);
+            assert_eq!(
+                g["coordinates"].as_array().unwrap().len(),
+                d.stops.len() + 2
+            );
             assert_eq!(g["coordinates"][0], json!([2.148, 43.929]));
         }
     }
@@ -57,7 +62,11 @@ fn a_two_day_plan_keeps_each_day_within_its_budget_and_draws_linestrings() {
     // two heaviest villages (5 and 4) are chosen.
     assert!(res.days.iter().all(|d| d.stops.len() == 1));
     assert_eq!(res.total_weight, 9.0);
-    assert!(res.unvisited.iter().all(|u| u.code == "pas_de_place" && !u.reason.is_empty()));
+    assert!(
+        res.unvisited
+            .iter()
+            .all(|u| u.code == "pas_de_place" && !u.reason.is_empty())
+    );
 }
 
 #[test]
@@ -107,7 +116,10 @@ fn a_rotation_visits_each_chosen_stop_every_k_weeks_on_the_same_weekday() {
 #[test]
 fn a_stop_more_than_half_a_day_away_is_dropped_with_its_reason() {
     let mut stops = villages();
-    stops.as_array_mut().unwrap().push(json!({"id": "Brest", "lon": -4.486, "lat": 48.390, "weight": 100}));
+    stops
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "Brest", "lon": -4.486, "lat": 48.390, "weight": 100}));
     let res = solve_tour_request(&request(json!({
         "base": base(), "stops": stops, "days": 3, "day_minutes": 420
     })))
@@ -140,19 +152,36 @@ fn matrices_are_checked_for_shape_and_values() {
 fn bad_fields_get_clear_french_errors() {
     assert!(error_of(json!({"base": base(), "stops": [], "days": 1})).contains("vide"));
     assert!(error_of(json!({"base": base(), "stops": villages()})).contains("days"));
-    assert!(error_of(json!({"base": base(), "stops": villages(), "days": 1, "weeks": 1})).contains("pas les deux"));
-    assert!(error_of(json!({"base": base(), "stops": [{"id": "x"}], "days": 1})).contains("lon/lat"));
-    assert!(error_of(json!({"base": {"lon": 200, "lat": 0}, "stops": villages(), "days": 1})).contains("coordonnées invalides"));
-    assert!(error_of(json!({"base": base(), "stops": villages(), "days": 1, "day_minutes": -5})).contains("day_minutes"));
+    assert!(
+        error_of(json!({"base": base(), "stops": villages(), "days": 1, "weeks": 1}))
+            .contains("pas les deux")
+    );
+    assert!(
+        error_of(json!({"base": base(), "stops": [{"id": "x"}], "days": 1})).contains("lon/lat")
+    );
+    assert!(
+        error_of(json!({"base": {"lon": 200, "lat": 0}, "stops": villages(), "days": 1}))
+            .contains("coordonnées invalides")
+    );
+    assert!(
+        error_of(json!({"base": base(), "stops": villages(), "days": 1, "day_minutes": -5}))
+            .contains("day_minutes")
+    );
     let mut s = villages();
     s[1]["windows"] = json!({"funday": [[0, 10]]});
     assert!(error_of(json!({"base": base(), "stops": s, "days": 1})).contains("inconnu"));
     let mut s = villages();
     s[1]["id"] = json!("Cordes-sur-Ciel");
     assert!(error_of(json!({"base": base(), "stops": s, "days": 1})).contains("en double"));
-    assert!(error_of(json!({"base": base(), "stops": villages(), "days": 1, "time_limit_ms": 999999})).contains("au plus"));
+    assert!(
+        error_of(json!({"base": base(), "stops": villages(), "days": 1, "time_limit_ms": 999999}))
+            .contains("au plus")
+    );
     // Unknown fields are refused by the JSON layer.
-    assert!(serde_json::from_value::<TourRequest>(json!({"base": base(), "stops": [], "dayz": 1})).is_err());
+    assert!(
+        serde_json::from_value::<TourRequest>(json!({"base": base(), "stops": [], "dayz": 1}))
+            .is_err()
+    );
 }
 
 #[test]
@@ -166,7 +195,11 @@ fn a_hundred_thousand_stops_are_refused_at_once() {
         })
         .collect();
     let req = TourRequest {
-        base: TourPlace { lon: Some(2.148), lat: Some(43.929), ..TourPlace::default() },
+        base: TourPlace {
+            lon: Some(2.148),
+            lat: Some(43.929),
+            ..TourPlace::default()
+        },
         stops,
         days: Some(10),
         weeks: None,
@@ -184,7 +217,14 @@ fn a_hundred_thousand_stops_are_refused_at_once() {
     let start = Instant::now();
     let err = solve_tour_request(&req).unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(1));
-    assert_eq!(err, TourError::TooLarge { what: "arrêts (stops)", count: 100_000, max: MAX_STOPS });
+    assert_eq!(
+        err,
+        TourError::TooLarge {
+            what: "arrêts (stops)",
+            count: 100_000,
+            max: MAX_STOPS
+        }
+    );
     assert!(err.to_string().contains("au plus 2000"));
 }
 

@@ -43,7 +43,9 @@ pub fn tsplib(max_n: usize) -> Result<Vec<TsplibInstance>, String> {
         if n > max_n {
             continue;
         }
-        let optimum: f64 = f[2].parse().map_err(|_| format!("optimum invalide : {line}"))?;
+        let optimum: f64 = f[2]
+            .parse()
+            .map_err(|_| format!("optimum invalide : {line}"))?;
         let path = cache_dir().join("tsplib").join(format!("{}.tsp", f[0]));
         let text = std::fs::read_to_string(&path).map_err(|e| {
             format!(
@@ -95,7 +97,8 @@ pub fn parse_tsplib(text: &str) -> Result<CostMatrix, String> {
     if coords.len() != dim {
         return Err(format!("{} coordonnées pour DIMENSION {dim}", coords.len()));
     }
-    let dist: Box<dyn Fn((f64, f64), (f64, f64)) -> f64> = match kind.as_str() {
+    type Distance = Box<dyn Fn((f64, f64), (f64, f64)) -> f64>;
+    let dist: Distance = match kind.as_str() {
         "EUC_2D" => Box::new(|a, b| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt().round()),
         "CEIL_2D" => Box::new(|a, b| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt().ceil()),
         "ATT" => Box::new(|a, b| {
@@ -104,6 +107,8 @@ pub fn parse_tsplib(text: &str) -> Result<CostMatrix, String> {
             if t < r { t + 1.0 } else { t }
         }),
         "GEO" => Box::new(|a, b| {
+            // TSPLIB's GEO distance is defined with PI = 3.141592.
+            #[allow(clippy::approx_constant)]
             let rad = |v: f64| {
                 let deg = v.trunc();
                 3.141592 * (deg + 5.0 * (v - deg) / 3.0) / 180.0
@@ -132,8 +137,9 @@ pub struct SiteCase {
 
 /// Every case of `site_optima.csv`, or an error telling what to run.
 pub fn site_cases() -> Result<Vec<SiteCase>, String> {
-    let table = std::fs::read_to_string(tables_dir().join("site_optima.csv"))
-        .map_err(|e| format!("site_optima.csv illisible ({e}) : lancez data/instances/site_optima.py"))?;
+    let table = std::fs::read_to_string(tables_dir().join("site_optima.csv")).map_err(|e| {
+        format!("site_optima.csv illisible ({e}) : lancez data/instances/site_optima.py")
+    })?;
     let mut out = Vec::new();
     for line in table.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
@@ -142,7 +148,10 @@ pub fn site_cases() -> Result<Vec<SiteCase>, String> {
         }
         let path = cache_dir().join("tsplib").join(format!("{}.tsp", f[1]));
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            format!("{} introuvable ({e}) : lancez data/instances/fetch.sh", path.display())
+            format!(
+                "{} introuvable ({e}) : lancez data/instances/fetch.sh",
+                path.display()
+            )
         })?;
         let m = parse_tsplib(&text)?;
         let n = m.len();
@@ -155,8 +164,14 @@ pub fn site_cases() -> Result<Vec<SiteCase>, String> {
         out.push(SiteCase {
             name: f[0].to_string(),
             p: f[3].parse().map_err(|_| format!("p invalide : {line}"))?,
-            radius: if f[4] == "coverage" { f[5].parse().ok() } else { None },
-            optimum: f[6].parse().map_err(|_| format!("optimum invalide : {line}"))?,
+            radius: if f[4] == "coverage" {
+                f[5].parse().ok()
+            } else {
+                None
+            },
+            optimum: f[6]
+                .parse()
+                .map_err(|_| format!("optimum invalide : {line}"))?,
             weights: vec![1.0; n],
             cost,
         });

@@ -97,7 +97,9 @@ pub fn served_codes(dir: &std::path::Path) -> HashSet<String> {
         if path.extension().and_then(|x| x.to_str()) != Some("csv") {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         let mut lines = text.lines();
         let Some(header) = lines.next() else { continue };
         let Some(col) = split_csv(header).iter().position(|h| h == "code_insee") else {
@@ -138,7 +140,10 @@ pub fn tarn_request(dir: &std::path::Path) -> (TourRequest, usize) {
     let communes = communes(dir);
     let served = served_codes(dir);
     let ifn = ifn2023(dir);
-    let albi = communes.iter().find(|c| c.code == "81004").expect("Albi (81004) présente");
+    let albi = communes
+        .iter()
+        .find(|c| c.code == "81004")
+        .expect("Albi (81004) présente");
     let mut stops = Vec::new();
     let mut no_ifn = 0;
     for c in &communes {

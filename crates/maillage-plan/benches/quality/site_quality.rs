@@ -57,13 +57,25 @@ fn main() {
             None => 100.0 * (sol.value - c.optimum) / c.optimum,
             Some(_) => 100.0 * (c.optimum - sol.value) / c.optimum,
         };
-        if c.radius.is_none() { med.push(gap) } else { cov.push(gap) }
+        if c.radius.is_none() {
+            med.push(gap)
+        } else {
+            cov.push(gap)
+        }
         println!(
             "{:<28} {:>4} {:>4} {:>10} {:>10} {:>7.3} {:>7.2}",
             c.name, n, c.p, c.optimum, sol.value, gap, secs
         );
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    println!("mean gap p-median: {:.3} % ({} instances)", mean(&med), med.len());
-    println!("mean gap coverage (below optimum): {:.3} % ({} instances)", mean(&cov), cov.len());
+    println!(
+        "mean gap p-median: {:.3} % ({} instances)",
+        mean(&med),
+        med.len()
+    );
+    println!(
+        "mean gap coverage (below optimum): {:.3} % ({} instances)",
+        mean(&cov),
+        cov.len()
+    );
 }

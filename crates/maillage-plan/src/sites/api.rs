@@ -179,11 +179,19 @@ pub struct SiteSolverInfo {
     pub seed: u64,
 }
 
-fn check_points(list: &[SitePoint], what: &str, need_pos: bool) -> Result<Vec<Option<[f64; 2]>>, SiteError> {
+fn check_points(
+    list: &[SitePoint],
+    what: &str,
+    need_pos: bool,
+) -> Result<Vec<Option<[f64; 2]>>, SiteError> {
     let mut ids = HashSet::new();
     let mut out = Vec::with_capacity(list.len());
     for (k, p) in list.iter().enumerate() {
-        let name = if p.id.is_empty() { format!("{what}[{k}]") } else { format!("{what} « {} »", p.id) };
+        let name = if p.id.is_empty() {
+            format!("{what}[{k}]")
+        } else {
+            format!("{what} « {} »", p.id)
+        };
         if !p.id.is_empty() && !ids.insert(p.id.as_str()) {
             return Err(invalid(format!("{what} : id « {} » en double", p.id)));
         }
@@ -207,7 +215,9 @@ fn check_points(list: &[SitePoint], what: &str, need_pos: bool) -> Result<Vec<Op
         if let Some(w) = p.weight
             && (!w.is_finite() || w < 0.0)
         {
-            return Err(invalid(format!("{name} : weight = {w} ; attendu un nombre ≥ 0")));
+            return Err(invalid(format!(
+                "{name} : weight = {w} ; attendu un nombre ≥ 0"
+            )));
         }
         out.push(pos);
     }
@@ -215,7 +225,11 @@ fn check_points(list: &[SitePoint], what: &str, need_pos: bool) -> Result<Vec<Op
 }
 
 fn label(p: &SitePoint, k: usize) -> String {
-    if p.id.is_empty() { k.to_string() } else { p.id.clone() }
+    if p.id.is_empty() {
+        k.to_string()
+    } else {
+        p.id.clone()
+    }
 }
 
 /// Validates the request and solves it. Points must already be resolved (lon/lat or a
@@ -226,7 +240,9 @@ pub fn solve_site_request(req: &SiteRequest) -> Result<SiteResponse, SiteError> 
         return Err(invalid("demand : la liste des points de demande est vide"));
     }
     if req.candidates.is_empty() {
-        return Err(invalid("candidates : la liste des sites candidats est vide"));
+        return Err(invalid(
+            "candidates : la liste des sites candidats est vide",
+        ));
     }
     if req.demand.len() > MAX_DEMAND {
         return Err(SiteError::TooLarge {
@@ -321,10 +337,18 @@ pub fn solve_site_request(req: &SiteRequest) -> Result<SiteResponse, SiteError> 
             }
             let per_km = match req.speed_kmh {
                 Some(s) if s.is_finite() && s > 0.0 => 60.0 / s,
-                Some(s) => return Err(invalid(format!("speed_kmh = {s} : attendu une vitesse > 0"))),
+                Some(s) => {
+                    return Err(invalid(format!(
+                        "speed_kmh = {s} : attendu une vitesse > 0"
+                    )));
+                }
                 None => 1.0,
             };
-            let sites: Vec<[f64; 2]> = cpos.iter().chain(&epos).map(|p| p.unwrap_or_default()).collect();
+            let sites: Vec<[f64; 2]> = cpos
+                .iter()
+                .chain(&epos)
+                .map(|p| p.unwrap_or_default())
+                .collect();
             let mut cost = Vec::with_capacity(req.demand.len() * cols);
             for d in &dpos {
                 let d = d.unwrap_or_default();

@@ -5,7 +5,12 @@ use maillage_core::{Catalog, InseeCode};
 use super::api::{SiteError, SitePoint, SiteRequest};
 use crate::tours::{commune_of, population_ifn_weight, town_hall_lonlat};
 
-fn resolve(p: &mut SitePoint, catalog: &Catalog, what: &str, demand: bool) -> Result<(), SiteError> {
+fn resolve(
+    p: &mut SitePoint,
+    catalog: &Catalog,
+    what: &str,
+    demand: bool,
+) -> Result<(), SiteError> {
     let Some(code) = p.commune.clone() else {
         return Ok(());
     };

@@ -304,7 +304,9 @@ impl<'a> Search<'a> {
         }
         let mut gain = 0.0;
         match self.radius() {
-            None => {
+            None =>
+            {
+                #[allow(clippy::needless_range_loop)]
                 for i in 0..self.n {
                     let d = self.d(i, j);
                     let f = self.f1[i];
@@ -315,7 +317,9 @@ impl<'a> Search<'a> {
                     }
                 }
             }
-            Some(r) => {
+            Some(r) =>
+            {
+                #[allow(clippy::needless_range_loop)]
                 for i in 0..self.n {
                     let covers = self.d(i, j) <= r;
                     if self.cover_count[i] == 0 {
@@ -377,7 +381,9 @@ impl<'a> Search<'a> {
     }
 
     fn random_swap(&mut self, rng: &mut Rng) {
-        let closed: Vec<usize> = (0..self.pr.candidates).filter(|&j| !self.is_open[j]).collect();
+        let closed: Vec<usize> = (0..self.pr.candidates)
+            .filter(|&j| !self.is_open[j])
+            .collect();
         if closed.is_empty() || self.open.is_empty() {
             return;
         }
@@ -388,6 +394,7 @@ impl<'a> Search<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -416,11 +423,17 @@ mod tests {
                 let mut v = 0.0;
                 for i in 0..pr.weights.len() {
                     let open = chosen.iter().copied().chain(pr.candidates..cols);
-                    let dmin = open.map(|j| pr.cost[i * cols + j]).fold(f64::INFINITY, f64::min);
+                    let dmin = open
+                        .map(|j| pr.cost[i * cols + j])
+                        .fold(f64::INFINITY, f64::min);
                     v += match pr.objective {
                         SiteObjective::Median => pr.weights[i] * dmin,
                         SiteObjective::Coverage { radius } => {
-                            if dmin <= radius { -pr.weights[i] } else { 0.0 }
+                            if dmin <= radius {
+                                -pr.weights[i]
+                            } else {
+                                0.0
+                            }
                         }
                     };
                 }
@@ -456,7 +469,11 @@ mod tests {
             };
             let s = solve_sites(&pr, &SiteOptions::default());
             let exact = enumerate(&pr);
-            assert!((s.value - exact).abs() < 1e-6 * exact, "seed {seed}: {} vs {exact}", s.value);
+            assert!(
+                (s.value - exact).abs() < 1e-6 * exact,
+                "seed {seed}: {} vs {exact}",
+                s.value
+            );
             assert_eq!(s.open.len(), pr.p);
         }
     }
@@ -476,7 +493,11 @@ mod tests {
             };
             let s = solve_sites(&pr, &SiteOptions::default());
             let exact = enumerate(&pr);
-            assert!((s.value - exact).abs() < 1e-9, "seed {seed}: {} vs {exact}", s.value);
+            assert!(
+                (s.value - exact).abs() < 1e-9,
+                "seed {seed}: {} vs {exact}",
+                s.value
+            );
             // Assignment says who covers: within the radius, or nobody.
             for (i, a) in s.assignment.iter().enumerate() {
                 if let Some(j) = a {

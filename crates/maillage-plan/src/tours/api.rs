@@ -288,14 +288,22 @@ fn parse_windows(
 ) -> Result<[Vec<Window>; 7], TourError> {
     let mut out: [Vec<Window>; 7] = Default::default();
     for (day, slots) in w {
-        let Some(wd) = WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(day.trim())) else {
+        let Some(wd) = WEEKDAYS
+            .iter()
+            .position(|d| d.eq_ignore_ascii_case(day.trim()))
+        else {
             return Err(invalid(format!(
                 "arrêt {id} : jour « {day} » inconnu dans windows ; attendu un de {}",
                 WEEKDAYS.join(", ")
             )));
         };
         for [open, close] in slots {
-            if !open.is_finite() || !close.is_finite() || *open < 0.0 || *close > 1440.0 || open >= close {
+            if !open.is_finite()
+                || !close.is_finite()
+                || *open < 0.0
+                || *close > 1440.0
+                || open >= close
+            {
                 return Err(invalid(format!(
                     "arrêt {id} : créneau [{open}, {close}] du {day} invalide ; attendu 0 ≤ ouverture < fermeture ≤ 1440 (minutes)"
                 )));
@@ -334,8 +342,16 @@ fn horizon(req: &TourRequest) -> Result<Horizon, TourError> {
         (w as u32 * 7 + wd[i] as u32, w as u32 + 1, wd[i])
     };
     let total = match (req.days, req.weeks) {
-        (Some(_), Some(_)) => return Err(invalid("days et weeks : indiquez l'un ou l'autre, pas les deux")),
-        (None, None) => return Err(invalid("indiquez days (nombre de jours) ou weeks (nombre de semaines)")),
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "days et weeks : indiquez l'un ou l'autre, pas les deux",
+            ));
+        }
+        (None, None) => {
+            return Err(invalid(
+                "indiquez days (nombre de jours) ou weeks (nombre de semaines)",
+            ));
+        }
         (Some(d), None) => d as usize,
         (None, Some(w)) => w as usize * per_week,
     };
@@ -369,7 +385,9 @@ fn horizon(req: &TourRequest) -> Result<Horizon, TourError> {
         }),
         Some(k) => {
             let Some(weeks) = req.weeks else {
-                return Err(invalid("period_weeks demande weeks (la durée de la rotation en semaines)"));
+                return Err(invalid(
+                    "period_weeks demande weeks (la durée de la rotation en semaines)",
+                ));
             };
             if k == 0 || k > weeks {
                 return Err(invalid(format!(
@@ -422,10 +440,14 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
     if let Some(b) = req.day_minutes
         && (!b.is_finite() || b <= 0.0)
     {
-        return Err(invalid(format!("day_minutes = {b} : attendu un nombre de minutes > 0")));
+        return Err(invalid(format!(
+            "day_minutes = {b} : attendu un nombre de minutes > 0"
+        )));
     }
     if !req.day_start_minutes.is_finite() || !(0.0..1440.0).contains(&req.day_start_minutes) {
-        return Err(invalid("day_start_minutes : attendu des minutes après minuit, entre 0 et 1439"));
+        return Err(invalid(
+            "day_start_minutes : attendu des minutes après minuit, entre 0 et 1439",
+        ));
     }
     let time_limit = req.time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS);
     if time_limit > MAX_TIME_LIMIT_MS {
@@ -459,7 +481,8 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
                     r.len()
                 )));
             }
-            let m = CostMatrix::from_rows(rows).ok_or_else(|| invalid("matrix n'est pas carrée"))?;
+            let m =
+                CostMatrix::from_rows(rows).ok_or_else(|| invalid("matrix n'est pas carrée"))?;
             if let Some((i, j, v)) = m.first_invalid() {
                 return Err(invalid(format!(
                     "matrix[{i}][{j}] = {v} : les temps de trajet doivent être des nombres finis ≥ 0"
@@ -473,19 +496,28 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
                     return Err(invalid(format!(
                         "arrêt {} : index {idx} hors de la matrice ({n} lignes ; la base est la ligne {base}){}",
                         s.id,
-                        if s.index.is_none() { " — avec une matrice, l'arrêt k a la ligne k + 1 par défaut" } else { "" }
+                        if s.index.is_none() {
+                            " — avec une matrice, l'arrêt k a la ligne k + 1 par défaut"
+                        } else {
+                            ""
+                        }
                     )));
                 }
                 nodes.push(idx);
             }
             if base >= n {
-                return Err(invalid(format!("base : index {base} hors de la matrice ({n} lignes)")));
+                return Err(invalid(format!(
+                    "base : index {base} hors de la matrice ({n} lignes)"
+                )));
             }
             (m, base, nodes)
         }
         None => {
             if !req.speed_kmh.is_finite() || req.speed_kmh <= 0.0 {
-                return Err(invalid(format!("speed_kmh = {} : attendu une vitesse > 0", req.speed_kmh)));
+                return Err(invalid(format!(
+                    "speed_kmh = {} : attendu une vitesse > 0",
+                    req.speed_kmh
+                )));
             }
             if !req.detour_factor.is_finite() || req.detour_factor < 1.0 {
                 return Err(invalid(format!(
@@ -525,14 +557,20 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
         for (new, &old) in order.iter().enumerate() {
             row_of[old] = new;
         }
-        (matrix.sub(&order), nodes.iter().map(|&k| row_of[k]).collect())
+        (
+            matrix.sub(&order),
+            nodes.iter().map(|&k| row_of[k]).collect(),
+        )
     };
 
     let mut stops = Vec::with_capacity(req.stops.len());
     for (s, &node) in req.stops.iter().zip(&nodes) {
         let weight = s.weight.unwrap_or(1.0);
         if !weight.is_finite() || weight < 0.0 {
-            return Err(invalid(format!("arrêt {} : weight = {weight} ; attendu un nombre ≥ 0", s.id)));
+            return Err(invalid(format!(
+                "arrêt {} : weight = {weight} ; attendu un nombre ≥ 0",
+                s.id
+            )));
         }
         if !s.service_minutes.is_finite() || s.service_minutes < 0.0 {
             return Err(invalid(format!(
@@ -542,7 +580,10 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
         }
         let visits = s.visits.unwrap_or(1);
         if visits == 0 {
-            return Err(invalid(format!("arrêt {} : visits doit valoir au moins 1", s.id)));
+            return Err(invalid(format!(
+                "arrêt {} : visits doit valoir au moins 1",
+                s.id
+            )));
         }
         if visits > 1 && req.period_weeks.is_some() {
             return Err(invalid(format!(
@@ -550,7 +591,11 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
                 s.id
             )));
         }
-        let windows = s.windows.as_ref().map(|w| parse_windows(&s.id, w)).transpose()?;
+        let windows = s
+            .windows
+            .as_ref()
+            .map(|w| parse_windows(&s.id, w))
+            .transpose()?;
         stops.push(PlanStop {
             node,
             weight,
@@ -604,7 +649,11 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
             Some(json!({"type": "LineString", "coordinates": coords}))
         });
         total_travel += pd.travel;
-        total_weight += pd.visits.iter().map(|v| problem.stops[v.stop].weight).sum::<f64>();
+        total_weight += pd
+            .visits
+            .iter()
+            .map(|v| problem.stops[v.stop].weight)
+            .sum::<f64>();
         days.push(TourDay {
             day,
             week,
@@ -634,7 +683,11 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
         .collect();
     for (k, refused) in spacing_refused.iter().enumerate() {
         if *refused {
-            let rot_days = hz.rotation.as_ref().map(|r| r.period_weeks * 7).unwrap_or(0);
+            let rot_days = hz
+                .rotation
+                .as_ref()
+                .map(|r| r.period_weeks * 7)
+                .unwrap_or(0);
             unvisited.push(TourUnvisited {
                 id: req.stops[k].id.clone(),
                 code: "espacement_impossible".into(),

@@ -5,11 +5,14 @@ use maillage_core::{Catalog, Commune, InseeCode};
 use super::api::{TourError, TourRequest};
 
 /// Town-hall position, population × IFN 2023 weight and opening hours of a commune.
-pub(crate) fn commune_of<'c>(catalog: &'c Catalog, code: &str, what: &str) -> Result<&'c Commune, String> {
-    let parsed: InseeCode = code
-        .trim()
-        .parse()
-        .map_err(|_| format!("{what} : code commune « {code} » invalide (attendu 5 caractères INSEE)"))?;
+pub(crate) fn commune_of<'c>(
+    catalog: &'c Catalog,
+    code: &str,
+    what: &str,
+) -> Result<&'c Commune, String> {
+    let parsed: InseeCode = code.trim().parse().map_err(|_| {
+        format!("{what} : code commune « {code} » invalide (attendu 5 caractères INSEE)")
+    })?;
     catalog
         .commune(&parsed)
         .ok_or_else(|| format!("{what} : commune {code} inconnue du référentiel chargé"))
@@ -20,7 +23,12 @@ pub(crate) fn town_hall_lonlat(c: &Commune, what: &str) -> Result<[f64; 2], Stri
     c.town_hall
         .as_ref()
         .map(|t| t.position.lonlat)
-        .ok_or_else(|| format!("{what} : la commune {} ({}) n'a pas de mairie géolocalisée", c.code, c.name))
+        .ok_or_else(|| {
+            format!(
+                "{what} : la commune {} ({}) n'a pas de mairie géolocalisée",
+                c.code, c.name
+            )
+        })
 }
 
 /// Population × IFN 2023 (decile mean, 0–10) of a commune, or a French error when unknown.
@@ -40,7 +48,10 @@ pub(crate) fn population_ifn_weight(c: &Commune, what: &str) -> Result<f64, Stri
 /// Fills in the places given by commune code: town-hall lon/lat, weight
 /// (population × IFN 2023) when absent, and the town hall's opening hours as
 /// `windows` when absent. Other fields are kept.
-pub fn resolve_tour_request(req: &TourRequest, catalog: &Catalog) -> Result<TourRequest, TourError> {
+pub fn resolve_tour_request(
+    req: &TourRequest,
+    catalog: &Catalog,
+) -> Result<TourRequest, TourError> {
     let mut out = req.clone();
     if let Some(code) = &req.base.commune
         && req.base.lon.is_none()
@@ -52,7 +63,9 @@ pub fn resolve_tour_request(req: &TourRequest, catalog: &Catalog) -> Result<Tour
         out.base.id.get_or_insert_with(|| c.code.to_string());
     }
     for s in &mut out.stops {
-        let Some(code) = s.commune.clone() else { continue };
+        let Some(code) = s.commune.clone() else {
+            continue;
+        };
         let what = format!("arrêt {}", s.id);
         let c = commune_of(catalog, &code, &what).map_err(TourError::Invalid)?;
         if s.lon.is_none() && s.index.is_none() {

@@ -315,7 +315,11 @@ impl<'a> State<'a> {
         }
         for (s, stop) in p.stops.iter().enumerate() {
             let feasible_days = (0..nd)
-                .filter(|&d| st.copies[s].first().is_some_and(|&it| st.alone[it * nd + d]))
+                .filter(|&d| {
+                    st.copies[s]
+                        .first()
+                        .is_some_and(|&it| st.alone[it * nd + d])
+                })
                 .count();
             let round_trip = p.matrix.get(0, stop.node) + p.matrix.get(stop.node, 0);
             st.pre_reasons[s] = if round_trip + stop.service > budget + EPS {
@@ -480,12 +484,24 @@ impl<'a> State<'a> {
         let base_total = if self.has_windows {
             0.0
         } else {
-            self.travel[d] + route.iter().map(|&x| self.p.stops[self.items[x].stop].service).sum::<f64>()
+            self.travel[d]
+                + route
+                    .iter()
+                    .map(|&x| self.p.stops[self.items[x].stop].service)
+                    .sum::<f64>()
         };
         let mut best: Option<(f64, usize)> = None;
         for pos in 0..=route.len() {
-            let a = if pos == 0 { 0 } else { self.items[route[pos - 1]].node };
-            let b = if pos == route.len() { 0 } else { self.items[route[pos]].node };
+            let a = if pos == 0 {
+                0
+            } else {
+                self.items[route[pos - 1]].node
+            };
+            let b = if pos == route.len() {
+                0
+            } else {
+                self.items[route[pos]].node
+            };
             let delta = m.get(a, node) + m.get(node, b) - m.get(a, b);
             if best.is_some_and(|(bd, _)| delta >= bd) {
                 continue;
@@ -565,7 +581,11 @@ impl<'a> State<'a> {
                 for d in 0..nd {
                     if let Some((delta, _)) = cache[k * nd + d] {
                         let sc = self.score(unrouted[k], delta);
-                        let sc = if sc >= 0.0 { sc * jitter[k] } else { sc / jitter[k] };
+                        let sc = if sc >= 0.0 {
+                            sc * jitter[k]
+                        } else {
+                            sc / jitter[k]
+                        };
                         if pick.is_none_or(|(b, _, _)| sc > b) {
                             pick = Some((sc, k, d));
                         }
@@ -706,7 +726,9 @@ impl<'a> State<'a> {
         let mut improved = false;
         let mut buf = Vec::new();
         for it in 0..self.items.len() {
-            let Some(from) = self.day_of[it] else { continue };
+            let Some(from) = self.day_of[it] else {
+                continue;
+            };
             let route = self.routes[from].clone();
             let without: Vec<usize> = route.iter().copied().filter(|&x| x != it).collect();
             let Some(t_without) = self.eval(from, &without) else {
@@ -791,7 +813,9 @@ impl<'a> State<'a> {
                     let useful = gain > EPS || t_after < old_travel - EPS;
                     if let Some((_, pos)) = ins
                         && useful
-                        && best.is_none_or(|(g, t, ..)| gain > g + EPS || (gain > g - EPS && t_after < t))
+                        && best.is_none_or(|(g, t, ..)| {
+                            gain > g + EPS || (gain > g - EPS && t_after < t)
+                        })
                     {
                         best = Some((gain, t_after, v, d, pos));
                     }
@@ -858,7 +882,9 @@ impl<'a> State<'a> {
                 unvisited.push(UnvisitedStop {
                     stop: s,
                     missing_visits: wanted - planned,
-                    reason: self.pre_reasons[s].clone().unwrap_or(UnvisitedReason::NoRoom),
+                    reason: self.pre_reasons[s]
+                        .clone()
+                        .unwrap_or(UnvisitedReason::NoRoom),
                 });
             }
         }
@@ -885,6 +911,7 @@ fn earliest_start(windows: &[Window], t: f64, service: f64) -> Option<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -930,7 +957,9 @@ mod tests {
             assert!(v.start >= t - 1e-9);
             if let Some(w) = &s.windows {
                 assert!(
-                    w[wd].iter().any(|w| v.start >= w.open - 1e-9 && v.start + s.service <= w.close + 1e-9),
+                    w[wd]
+                        .iter()
+                        .any(|w| v.start >= w.open - 1e-9 && v.start + s.service <= w.close + 1e-9),
                     "service outside the windows"
                 );
             }
@@ -994,7 +1023,12 @@ mod tests {
             }
         }
         let mut best = (0.0, 0.0);
-        rec(p, &mut vec![false; p.stops.len()], &mut Vec::new(), &mut best);
+        rec(
+            p,
+            &mut vec![false; p.stops.len()],
+            &mut Vec::new(),
+            &mut best,
+        );
         best
     }
 
@@ -1012,8 +1046,16 @@ mod tests {
             };
             let plan = plan_tours(&p, &PlanOptions::default());
             let (w, travel) = brute_force_one_day(&p);
-            assert!((plan.total_weight - w).abs() < 1e-9, "seed {seed}: weight {} vs {w}", plan.total_weight);
-            assert!((plan.total_travel - travel).abs() < 1e-6, "seed {seed}: travel {} vs {travel}", plan.total_travel);
+            assert!(
+                (plan.total_weight - w).abs() < 1e-9,
+                "seed {seed}: weight {} vs {w}",
+                plan.total_weight
+            );
+            assert!(
+                (plan.total_travel - travel).abs() < 1e-6,
+                "seed {seed}: travel {} vs {travel}",
+                plan.total_travel
+            );
             for d in &plan.days {
                 check_day(&p, d);
             }
@@ -1028,8 +1070,14 @@ mod tests {
             if i % 3 == 0 {
                 // Open mornings on Monday and Thursday only.
                 let mut w: [Vec<Window>; 7] = Default::default();
-                w[0] = vec![Window { open: 540.0, close: 720.0 }];
-                w[3] = vec![Window { open: 540.0, close: 720.0 }];
+                w[0] = vec![Window {
+                    open: 540.0,
+                    close: 720.0,
+                }];
+                w[3] = vec![Window {
+                    open: 540.0,
+                    close: 720.0,
+                }];
                 s.windows = Some(w);
             }
         }
@@ -1057,7 +1105,11 @@ mod tests {
         assert!(seen.iter().all(|&c| c <= 1));
         // 10 days of 7 h with 1.5 h permanences: at most 4 a day, and the days are used.
         assert!(visited >= 25, "only {visited} visits");
-        let w: f64 = seen.iter().zip(&p.stops).map(|(&c, s)| c as f64 * s.weight).sum();
+        let w: f64 = seen
+            .iter()
+            .zip(&p.stops)
+            .map(|(&c, s)| c as f64 * s.weight)
+            .sum();
         assert!((w - plan.total_weight).abs() < 1e-9);
     }
 
@@ -1080,7 +1132,9 @@ mod tests {
         let plan = plan_tours(&p, &PlanOptions::default());
         assert_eq!(plan.unvisited.len(), 1);
         assert_eq!(plan.unvisited[0].stop, 1);
-        assert!(matches!(plan.unvisited[0].reason, UnvisitedReason::TooFar { round_trip, .. } if round_trip == 600.0));
+        assert!(
+            matches!(plan.unvisited[0].reason, UnvisitedReason::TooFar { round_trip, .. } if round_trip == 600.0)
+        );
         assert_eq!(plan.total_weight, 1.0);
     }
 
@@ -1115,7 +1169,12 @@ mod tests {
         let mut p2 = p.clone();
         p2.stops[0].min_days_between_visits = 30;
         let plan2 = plan_tours(&p2, &PlanOptions::default());
-        assert!(plan2.unvisited.iter().any(|u| u.stop == 0 && u.reason == UnvisitedReason::SpacingImpossible));
+        assert!(
+            plan2
+                .unvisited
+                .iter()
+                .any(|u| u.stop == 0 && u.reason == UnvisitedReason::SpacingImpossible)
+        );
     }
 
     #[test]

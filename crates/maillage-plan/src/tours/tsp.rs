@@ -131,7 +131,7 @@ pub(crate) fn ils(m: &CostMatrix, opts: &TspOptions) -> TspSolution {
     let mut stopped_by_time = false;
     if n >= 8 {
         while iterations < max_iter {
-            if iterations % 16 == 0 && start.elapsed() >= opts.time_limit {
+            if iterations.is_multiple_of(16) && start.elapsed() >= opts.time_limit {
                 stopped_by_time = true;
                 break;
             }
@@ -266,11 +266,7 @@ fn greedy_edge(m: &CostMatrix, neigh: &[usize], k: usize) -> Vec<usize> {
             }
         }
     }
-    edges.sort_by(|a, b| {
-        m.get(a.0, a.1)
-            .total_cmp(&m.get(b.0, b.1))
-            .then(a.cmp(b))
-    });
+    edges.sort_by(|a, b| m.get(a.0, a.1).total_cmp(&m.get(b.0, b.1)).then(a.cmp(b)));
     let mut adj = vec![[NONE; 2]; n];
     let mut uf: Vec<usize> = (0..n).collect();
     fn find(uf: &mut [usize], mut x: usize) -> usize {
@@ -510,14 +506,22 @@ impl<'a> Search<'a> {
         let nb = &self.neigh[t1 * self.k..(t1 + 1) * self.k];
         // 2-opt, both directions.
         for forward in [true, false] {
-            let t2 = if forward { self.succ(t1) } else { self.pred(t1) };
+            let t2 = if forward {
+                self.succ(t1)
+            } else {
+                self.pred(t1)
+            };
             let d12 = self.c(t1, t2);
             for &t3 in nb {
                 let d13 = self.c(t1, t3);
                 if d13 >= d12 - EPS {
                     break;
                 }
-                let t4 = if forward { self.succ(t3) } else { self.pred(t3) };
+                let t4 = if forward {
+                    self.succ(t3)
+                } else {
+                    self.pred(t3)
+                };
                 if t3 == t2 || t4 == t1 {
                     continue;
                 }
@@ -566,7 +570,11 @@ impl<'a> Search<'a> {
                             continue;
                         }
                         for side_succ in [true, false] {
-                            let d = if side_succ { self.succ(c) } else { self.pred(c) };
+                            let d = if side_succ {
+                                self.succ(c)
+                            } else {
+                                self.pred(c)
+                            };
                             if in_seg(d) {
                                 continue;
                             }
@@ -671,6 +679,7 @@ impl<'a> Search<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -708,7 +717,10 @@ mod tests {
 
     fn is_permutation(order: &[usize], n: usize) -> bool {
         let mut seen = vec![false; n];
-        order.len() == n && order.iter().all(|&v| v < n && !std::mem::replace(&mut seen[v], true))
+        order.len() == n
+            && order
+                .iter()
+                .all(|&v| v < n && !std::mem::replace(&mut seen[v], true))
     }
 
     #[test]
@@ -767,7 +779,7 @@ mod tests {
     #[test]
     fn search_improves_well_beyond_nearest_neighbour() {
         let m = euclid(&random_points(200, 3));
-        let mut used = vec![false; 200];
+        let mut used = [false; 200];
         let mut cur = 0;
         let mut nn = vec![0];
         used[0] = true;
@@ -781,7 +793,12 @@ mod tests {
             cur = next;
         }
         let s = solve_tsp(&m, &TspOptions::default());
-        assert!(s.cost < 0.9 * m.tour_cost(&nn), "{} vs {}", s.cost, m.tour_cost(&nn));
+        assert!(
+            s.cost < 0.9 * m.tour_cost(&nn),
+            "{} vs {}",
+            s.cost,
+            m.tour_cost(&nn)
+        );
     }
 
     #[test]
