@@ -31,7 +31,7 @@ export class WorldBackground {
     this.detailed = null;
     this.coarse = null;
     this.loading = new Map();
-    map.on('zoomend', () => this.update());
+    map.on('moveend', () => this.update());
   }
 
   async load(which) {

@@ -1,6 +1,6 @@
 // Contents of the side panel: a venue card, a commune sheet, nearest venues. Each returns DOM.
 
-import { asList, el, formatDate, formatInt, formatNum } from './util.js';
+import { asList, el, formatDate, formatInt, formatNum, isApprox } from './util.js';
 import { parseOpeningHours, describeWeek } from './hours.js';
 import { categoriesOf, OTHER } from './facets.js';
 import { AXES_2020, AXES_2023, SCALES_2020 } from './ifn.js';
@@ -48,12 +48,14 @@ function safeUrl(u) {
 /** The card of a venue (every useful field of the national schema). */
 export function venueCard(f, t, lang, { onCommune } = {}) {
   const p = f.properties;
-  const approx = p.placement === 'town-hall';
+  const approx = isApprox(p);
   const cats = categoriesOf(p).map((c) => t(`cat.${c === OTHER ? 'other' : c}`));
   const [lon, lat] = f.geometry.coordinates;
   const sites = asList(p.site_web).map(safeUrl).filter(Boolean);
   const mails = asList(p.courriels);
-  const sources = Array.isArray(p.sources) ? p.sources : [];
+  const sources = Array.isArray(p.sources)
+    ? p.sources.map((s) => `${s.file ?? ''}${s.line != null ? `:${s.line}` : ''}`)
+    : asList(p.sources);
   const dl = el('dl', { class: 'fields' },
     field(t('card.category'), cats.join(', ')),
     field(t('card.address'), [p.adresse, p.complement_adresse].filter(Boolean).join(', '), el('br'), [p.code_postal, p.commune].filter(Boolean).join(' ')),
@@ -75,10 +77,13 @@ export function venueCard(f, t, lang, { onCommune } = {}) {
     field(t('card.parent'), p.structure_parente),
     field(t('card.updated'), p.date_maj ? formatDate(p.date_maj, lang) : null),
     field(t('card.source'), p.source),
-    field(t('card.sources'), sources.length ? el('ul', { class: 'plain' }, ...sources.map((s) => el('li', {}, `${s.file ?? ''}${s.line != null ? `, ${t('card.line')} ${s.line}` : ''}${s.id ? ` (${s.id})` : ''}`))) : null),
+    field(t('card.sources'), sources.length ? el('ul', { class: 'plain' }, ...sources.map((s) => {
+      const m = /^(.*):(\d+)$/.exec(s);
+      return el('li', {}, m ? `${m[1]}, ${t('card.line')} ${m[2]}` : s);
+    })) : null),
   );
   const summary = p.presentation_resume || p.presentation_detail;
-  const commune = p.code_insee || p.commune_insee || p.commune_code;
+  const commune = p.commune_insee || p.code_insee;
   return el('article', { class: 'card', 'data-kind': 'venue', 'data-venue': String(f.id) },
     el('h2', { tabindex: '-1' }, p.nom || t('venues.unnamed')),
     approx ? el('p', { class: 'notice' }, t('venues.approxExplain')) : null,
@@ -116,7 +121,7 @@ export function nearestList(venues, t, lang, onPick) {
       el('button', { type: 'button', class: 'link', onclick: () => onPick(v) }, v.nom || t('venues.unnamed')),
       ' ',
       el('span', { class: 'muted' }, [v.commune, `${formatNum(v.distance_km, 1, lang)} km`, v.minutes_estimees != null ? t('nearest.minutes', { n: formatInt(v.minutes_estimees, lang) }) : null].filter(Boolean).join(' · ')),
-      v.placement === 'town-hall' ? el('span', { class: 'badge approx' }, t('venues.approx')) : null)));
+      isApprox(v) ? el('span', { class: 'badge approx' }, t('venues.approx')) : null)));
 }
 
 /** The commune sheet (fiche commune), printable. */

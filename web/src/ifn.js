@@ -12,12 +12,14 @@ export const AXES_2020 = [
   'competences_numeriques_scolaires', 'global_acces', 'global_competences',
 ];
 export const SCALES_2020 = ['region', 'departement', 'epci'];
+// Spellings of the scales inside property names (`ifn2020_reg_score_global`).
+const SCALE_TOKENS = { reg: 'region', region: 'region', dep: 'departement', departement: 'departement', epci: 'epci' };
 
 /** The axis and the reference scale named in a property suffix (`region_score_global`). */
 export function splitAxis(model, suffix) {
   const axes = model === '2020' ? AXES_2020 : AXES_2023;
   const axis = axes.find((a) => suffix === a || suffix.endsWith(`_${a}`) || suffix.startsWith(`${a}_`)) ?? suffix;
-  const scale = model === '2020' ? SCALES_2020.find((s) => suffix.includes(s)) ?? null : null;
+  const scale = model === '2020' ? SCALE_TOKENS[suffix.split('_')[0]] ?? null : null;
   return { axis, scale };
 }
 
@@ -52,7 +54,7 @@ export function propertyName(features, model, suffix) {
 /** The default axis of a model among those available. */
 export function defaultAxis(model, available) {
   if (model === '2023') return available.includes('total') ? 'total' : available[0];
-  return available.find((s) => s.includes('region') && s.endsWith('score_global'))
+  return available.find((s) => splitAxis(model, s).scale === 'region' && s.endsWith('score_global'))
     ?? available.find((s) => s.endsWith('score_global'))
     ?? available[0];
 }

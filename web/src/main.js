@@ -269,6 +269,7 @@ class App {
     this.state.view = { z: this.map.getZoom(), lat: c.lat, lon: c.lng };
     this.writeHash();
     this.refreshTable();
+    this.updateLegend();
     this.refreshAreas();
   }
 
@@ -283,7 +284,7 @@ class App {
 
   async loadDepartements() {
     try {
-      const fc = await getJSON(itemsUrl('departements', [['zoom', 5], ['limit', 500], ['f', 'json']]));
+      const fc = await getJSON(itemsUrl('departements', [['zoom', 5], ['limit', 200], ['f', 'json']]));
       this.departements = (fc.features ?? []).map((f) => ({ code: areaCode('departements', f), name: areaName(f), bbox: featureBbox(f) }))
         .sort((a, b) => a.code.localeCompare(b.code));
       this.renderTerritory();
@@ -461,7 +462,7 @@ class App {
     try {
       const sheet = await getJSON(`/api/communes/${encodeURIComponent(code)}`);
       if (this.state.commune !== code) return;
-      this.showDetail(() => communeSheet(sheet, this.t, this.lang, { onVenue: (v) => this.openVenueById(v.id) }));
+      this.showDetail(() => communeSheet(sheet, this.t, this.lang, { onVenue: (v) => this.openVenueById(v.source_id ?? v.id) }));
       this.venues.clearRing();
       if (sheet.mairie) this.venues.ring([sheet.mairie.lat, sheet.mairie.lon]);
     } catch (e) {
@@ -489,7 +490,7 @@ class App {
         el('p', { class: 'muted' }, res.from?.commune ? this.t('nearest.fromCommune', { name: res.from.commune.nom }) : this.t('nearest.fromPoint'),
           ' ', this.t('nearest.hypotheses', { detour: formatNum(res.hypotheses?.facteur_detour, 1, this.lang), speed: formatInt(res.hypotheses?.vitesse_kmh, this.lang) })),
         known.length ? el('p', { class: 'muted' }, this.t('nearest.filtered', { services: known.join(', ') })) : null,
-        nearestList(res.venues ?? [], this.t, this.lang, (v) => this.openVenueById(v.id)),
+        nearestList(res.venues ?? [], this.t, this.lang, (v) => this.openVenueById(v.source_id ?? v.id)),
         el('div', { class: 'actions no-print' },
           el('button', { type: 'button', onclick: () => { this.nearestLayer?.remove(); this.closeDetail(); } }, this.t('nearest.clear')),
           el('button', { type: 'button', onclick: () => window.print() }, this.t('common.print'))));
@@ -525,8 +526,9 @@ class App {
       });
       document.getElementById('detail-close').addEventListener('click', () => this.closeDetail());
       document.addEventListener('keydown', (e) => {
-        if (e.key === 'Escape' && this.pickMode) this.setPickMode(null);
-        else if (e.key === 'Escape' && !document.getElementById('detail').hidden && !document.getElementById('dialog').open) this.closeDetail();
+        if (e.key !== 'Escape' || e.target.closest?.('form.search')) return;
+        if (this.pickMode) this.setPickMode(null);
+        else if (!document.getElementById('detail').hidden && !document.getElementById('dialog').open) this.closeDetail();
       });
       document.getElementById('btn-lang').addEventListener('click', () => this.switchLang());
       document.getElementById('btn-about').addEventListener('click', () => this.openAbout());
@@ -637,7 +639,7 @@ class App {
       ...['2023', '2020'].map((m) => {
         const input = el('input', { type: 'radio', name: 'ifn-model', id: `ifn-model-${m}`, value: m, checked: model === m });
         input.addEventListener('change', () => {
-          this.state.ifn = { model: m, axis: defaultAxis(m, this.ifnAxes[m] ?? []) ?? (m === '2023' ? 'total' : 'region_score_global') };
+          this.state.ifn = { model: m, axis: defaultAxis(m, this.ifnAxes[m] ?? []) ?? (m === '2023' ? 'total' : 'reg_score_global') };
           this.applyAreaStyle();
           this.updateLegend();
           this.writeHash();
@@ -746,11 +748,7 @@ class App {
     const params = [['f', format]];
     if (crs === '2154') params.push(['crs', 'http://www.opengis.net/def/crs/EPSG/0/2154']);
     const tr = this.state.territory;
-    if (scope === 'territoire' && tr) {
-      if (tr.kind === 'dep') params.push(['departement', tr.code]);
-      else if (tr.kind === 'epci' && layer !== 'departements') params.push(['epci', tr.code]);
-      else if (tr.kind === 'com' && layer === 'communes') params.push(['code', tr.code]);
-    }
+    if (scope === 'territoire' && tr) params.push(...territoryFilter(layer, tr));
     if (scope === 'vue') {
       const b = this.map.getBounds();
       params.push(['bbox', [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(',')]);
@@ -837,6 +835,17 @@ class App {
     if (next.venue) this.openVenueById(next.venue);
     else if (next.commune) this.openCommune(next.commune);
   }
+}
+
+/** Attribute filters selecting a territory in a collection (none when the layer cannot express it). */
+function territoryFilter(layer, tr) {
+  const table = {
+    dep: { venues: 'departement', communes: 'departement', 'town-halls': 'departement', gaps: 'departement', epci: 'departements', departements: 'code' },
+    epci: { venues: 'epci', communes: 'epci', 'town-halls': 'epci', gaps: 'epci', epci: 'siren' },
+    com: { venues: 'commune_insee', communes: 'code', 'town-halls': 'code', gaps: 'code' },
+  };
+  const field = table[tr.kind]?.[layer];
+  return field ? [[field, tr.code]] : [];
 }
 
 function parseTerritory(text) {

@@ -1,7 +1,7 @@
 // The table under the map: venues of the filtered set (in view, or all of the territory),
 // sortable by column, exportable as CSV with their coordinates.
 
-import { asList, compareValues, el, formatDate, toCsv } from './util.js';
+import { asList, compareValues, el, formatDate, isApprox, toCsv } from './util.js';
 import { categoriesOf, OTHER } from './facets.js';
 
 const PAGE = 200;
@@ -34,7 +34,7 @@ export function venuesCsv(features, t) {
       p.complement_adresse, p.code_postal, p.commune, p.code_insee, list(p.typologie), list(p.services),
       list(p.publics_specifiquement_adresses), list(p.frais_a_charge), list(p.modalites_accompagnement),
       list(p.modalites_acces), list(p.itinerance), p.telephone, list(p.courriels), list(p.site_web), p.horaires,
-      p.date_maj, p.source, p.placement === 'town-hall' ? 'approximative (mairie)' : 'exacte',
+      p.date_maj, p.source, isApprox(p) ? 'approximative (mairie)' : 'exacte',
       lon.toFixed(6), lat.toFixed(6),
     ];
   });
@@ -94,7 +94,7 @@ export class VenueTable {
           ...COLUMNS.map((c) => {
             if (c.id === 'nom') {
               return el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link', onclick: () => this.onOpen(f) }, p.nom || t('venues.unnamed')),
-                p.placement === 'town-hall' ? el('span', { class: 'badge approx', title: t('venues.approxLong') }, t('venues.approx')) : null);
+                isApprox(p) ? el('span', { class: 'badge approx', title: t('venues.approxLong') }, t('venues.approx')) : null);
             }
             if (c.id === 'date_maj') return el('td', {}, p.date_maj ? formatDate(p.date_maj, this.lang()) : '–');
             if (c.id === 'services') {

@@ -20,6 +20,11 @@ export function asList(value) {
     .filter(Boolean);
 }
 
+/** Whether a venue was placed at its town hall (no coordinates in the source). */
+export function isApprox(p) {
+  return p?.placement === 'mairie' || p?.placement === 'town-hall';
+}
+
 /** Creates an element: `el('button', {class: 'x', onclick}, 'text', child)`. */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

@@ -4,20 +4,22 @@
 import L from './leaflet.js';
 import { fetchAllItems, ApiError } from './api.js';
 import { matches, mainCategory } from './facets.js';
-import { asList, esc } from './util.js';
+import { asList, esc, isApprox } from './util.js';
 
 // Properties the map, filters and table need; the card fetches the whole feature.
 export const LIST_PROPERTIES = [
   'nom', 'adresse', 'complement_adresse', 'code_postal', 'commune', 'code_insee', 'typologie', 'services',
   'publics_specifiquement_adresses', 'frais_a_charge', 'modalites_accompagnement', 'modalites_acces',
   'itinerance', 'dispositif_programmes_nationaux', 'telephone', 'courriels', 'site_web', 'horaires',
-  'date_maj', 'source', 'placement',
+  'date_maj', 'source', 'placement', 'commune_insee',
 ];
 
 /** Query parameters selecting the venues of a territory. */
 export function territoryParams(territory, bbox) {
   if (!territory) return [];
   if (territory.kind === 'dep') return [['departement', territory.code]];
+  if (territory.kind === 'epci') return [['epci', territory.code]];
+  if (territory.kind === 'com') return [['commune_insee', territory.code]];
   if (bbox) return [['bbox', bbox.map((v) => v.toFixed(5)).join(',')]];
   return [];
 }
@@ -103,7 +105,7 @@ export class VenueLayer {
   marker(f) {
     const p = f.properties;
     const cat = mainCategory(p);
-    const approx = p.placement === 'town-hall';
+    const approx = isApprox(p);
     const itinerant = asList(p.itinerance).includes('Itinérant');
     const [lon, lat] = f.geometry.coordinates;
     const label = `${p.nom || this.t('venues.unnamed')}${p.commune ? `, ${p.commune}` : ''}${approx ? ` (${this.t('venues.approx')})` : ''}`;

@@ -1,0 +1,234 @@
+// The map in a real browser (Debian chromium driven by playwright-core) against the real server
+// and the real data: Tarn venues and clusters, filters, table, CSV export, search, cards,
+// choropleth, permalinks, embed mode; no request outside 127.0.0.1 and no console error.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+import { missing, settings, startServer } from './server.mjs';
+import { parseCsv } from '../src/util.js';
+
+const S = settings();
+const problem = missing(S);
+if (problem && !problem.skip) throw new Error(problem.message);
+if (problem?.skip) console.log(`# ${problem.message}`);
+
+const SERVICE = 'Aide aux démarches administratives';
+
+describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip ? problem.message : false }, () => {
+  let server;
+  let browser;
+  let context;
+  let page;
+  const requests = [];
+  const consoleErrors = [];
+  let origin;
+
+  const api = async (path) => {
+    const res = await fetch(`${server.url}${path}`, { headers: { Accept: 'application/json' } });
+    assert.equal(res.ok, true, `${path} : ${res.status}`);
+    return res.json();
+  };
+  const shot = async (name, target = page) => {
+    const path = join(S.artifacts, `${name}.png`);
+    await target.screenshot({ path });
+    return path;
+  };
+  const ready = () => page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+  const summary = async () => page.$eval('#filter-summary', (n) => ({ shown: Number(n.dataset.shown), total: Number(n.dataset.total) }));
+  const markerCount = () => page.evaluate(() => {
+    let n = 0;
+    for (const c of document.querySelectorAll('.leaflet-marker-pane .marker-cluster [data-count]')) n += Number(c.dataset.count);
+    return n + document.querySelectorAll('.leaflet-marker-pane .venue-marker').length;
+  });
+
+  before(async () => {
+    mkdirSync(S.artifacts, { recursive: true });
+    server = await startServer(S);
+    origin = new URL(server.url).origin;
+    browser = await chromium.launch({
+      executablePath: S.chromium,
+      headless: true,
+      args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--no-sandbox', '--disable-gpu', '--disable-quic'],
+    });
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, locale: 'fr-FR' });
+    page = await context.newPage();
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`exception : ${e.message}`));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows every Tarn venue in markers and clusters, counted as the API counts them', async () => {
+    const expected = (await api('/collections/venues/items?departement=81&limit=1&f=json')).numberMatched;
+    assert.ok(expected > 50, `l'API ne compte que ${expected} lieux dans le Tarn`);
+    const t0 = Date.now();
+    await page.goto(`${server.url}/#territoire=dep:81`);
+    await ready();
+    const wall = Date.now() - t0;
+    const fmp = await page.evaluate(() => performance.getEntriesByName('maillage:first-meaningful-paint')[0]?.duration);
+    console.log(`# première peinture utile de la vue Tarn : ${Math.round(fmp)} ms (navigation comprise : ${wall} ms)`);
+    await page.waitForFunction(() => document.querySelectorAll('.leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .venue-marker').length > 0);
+    await page.waitForTimeout(400);
+    const { shown, total } = await summary();
+    assert.equal(total, expected);
+    assert.equal(shown, expected);
+    assert.equal(await markerCount(), expected, 'somme des groupes et des marqueurs');
+    assert.ok(await page.locator('.leaflet-marker-pane .marker-cluster').count() > 0, 'des groupes de lieux');
+    assert.match(await page.textContent('#territory-name'), /Tarn/);
+    await shot('01-tarn');
+  });
+
+  it('filters by service with live counts that match the API filter', async () => {
+    const expected = (await api(`/collections/venues/items?departement=81&services=${encodeURIComponent(SERVICE)}&limit=1&f=json`)).numberMatched;
+    const button = page.locator(`button.facet-btn[data-facet="services"][data-value="${SERVICE}"]`);
+    assert.equal(Number(await button.locator('.count').textContent()), expected, 'nombre affiché sur le bouton');
+    await button.click();
+    assert.equal(await button.getAttribute('aria-pressed'), 'true');
+    await page.waitForTimeout(300);
+    const { shown } = await summary();
+    assert.equal(shown, expected);
+    assert.equal(await markerCount(), expected);
+    const title = Number(await page.getAttribute('#table-title', 'data-count'));
+    assert.equal(title, expected, 'tableau des lieux visibles');
+    assert.equal(await page.locator('#venue-table tbody tr').count(), Math.min(expected, 200));
+    assert.match(page.url(), /services=Aide/);
+    await shot('02-filtre-services');
+  });
+
+  it('sorts the table by commune', async () => {
+    await page.click('button.sort[data-col="commune"]');
+    const communes = await page.$$eval('#venue-table tbody tr td:nth-child(4)', (tds) => tds.map((td) => td.textContent));
+    const sorted = [...communes].sort(new Intl.Collator('fr', { sensitivity: 'base', numeric: true }).compare);
+    assert.deepEqual(communes, sorted);
+    assert.equal(await page.getAttribute('#venue-table th[aria-sort="ascending"]', 'aria-sort'), 'ascending');
+  });
+
+  it('exports the filtered venues as CSV with their coordinates', async () => {
+    const { shown } = await summary();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-csv')]);
+    const path = join(S.artifacts, 'lieux-tarn.csv');
+    await download.saveAs(path);
+    const rows = parseCsv(readFileSync(path, 'utf8'));
+    const [header, ...data] = rows;
+    assert.equal(data.length, shown);
+    const col = (name) => header.indexOf(name);
+    for (const r of data) {
+      assert.ok(r[col('services')].split('|').includes(SERVICE), `services de ${r[col('nom')]}`);
+      const lon = Number(r[col('longitude')]);
+      const lat = Number(r[col('latitude')]);
+      assert.ok(lon > 1.4 && lon < 3.0 && lat > 43.3 && lat < 44.3, `${r[col('nom')]} hors du Tarn : ${lon}, ${lat}`);
+    }
+  });
+
+  it('restores the filters from the permalink', async () => {
+    const url = page.url();
+    const before = await summary();
+    await page.goto('about:blank');
+    await page.goto(url);
+    await ready();
+    await page.waitForTimeout(200);
+    assert.deepEqual(await summary(), before);
+    assert.equal(await page.getAttribute(`button.facet-btn[data-facet="services"][data-value="${SERVICE}"]`, 'aria-pressed'), 'true');
+    await page.click('#filters-reset');
+  });
+
+  it('opens a venue card from the table, with the approximate-position notice when placed at the town hall', async () => {
+    const first = page.locator('#venue-table tbody tr th button').first();
+    const name = await first.textContent();
+    await first.click();
+    await page.waitForSelector('#detail article[data-kind="venue"]');
+    assert.equal((await page.textContent('#detail h2')).trim(), name.trim());
+    assert.ok(await page.locator('#detail dl.fields dt').count() >= 4);
+    await shot('03-fiche-lieu');
+    const approxRow = page.locator('#venue-table tbody tr:has(.badge.approx) th button').first();
+    if (await approxRow.count()) {
+      await approxRow.click();
+      await page.waitForSelector('#detail .notice');
+      assert.match(await page.textContent('#detail'), /mairie/);
+    }
+    await page.click('#detail-close');
+    assert.equal(await page.isVisible('#detail'), false);
+  });
+
+  it('finds a commune by name and opens its sheet', async () => {
+    const sheet = await api('/api/communes/81004');
+    await page.fill('#search-input', 'Albi');
+    await page.waitForSelector('#search-list li[data-code="81004"]');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#detail article[data-kind="commune"][data-commune="81004"]');
+    assert.match(await page.textContent('#detail h2'), /Albi/);
+    const text = await page.textContent('#detail');
+    assert.ok(text.includes(new Intl.NumberFormat('fr-FR').format(sheet.population)), 'population affichée');
+    await shot('04-fiche-commune');
+    await page.emulateMedia({ media: 'print' });
+    await shot('05-fiche-commune-impression');
+    await page.emulateMedia({ media: 'screen' });
+    await page.click('#detail-close');
+  });
+
+  it('switches the choropleth between IFN 2023 and IFN 2020', async () => {
+    await page.goto(`${server.url}/#territoire=dep:81&couches=contours,ifn`);
+    await ready();
+    await page.waitForTimeout(500);
+    assert.match(await page.textContent('#legend'), /IFN 2023/);
+    const map = page.locator('#map');
+    const before = await map.screenshot();
+    await page.check('#ifn-model-2020');
+    await page.waitForTimeout(300);
+    assert.match(await page.textContent('#legend'), /IFN 2020/);
+    assert.match(page.url(), /ifn=2020/);
+    const after2020 = await map.screenshot({ path: join(S.artifacts, '06-ifn-2020.png') });
+    assert.notDeepEqual(after2020, before, 'les couleurs changent');
+    await page.check('#ifn-model-2023');
+    await page.waitForTimeout(300);
+    assert.match(await page.textContent('#legend'), /IFN 2023/);
+  });
+
+  it('has an English switch', async () => {
+    await page.click('#btn-lang');
+    assert.equal(await page.textContent('#filters h2'), 'Filter venues');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.click('#btn-lang');
+    assert.equal(await page.textContent('#filters h2'), 'Filtrer les lieux');
+  });
+
+  it('starts keyboard navigation on the skip links', async () => {
+    await page.goto(`${server.url}/#territoire=dep:81`);
+    await ready();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '#map');
+  });
+
+  it('lists the data sources in the about panel', async () => {
+    await page.click('#btn-about');
+    await page.waitForSelector('#dialog tr[data-layer]');
+    const layers = (await api('/api/layers')).layers;
+    assert.equal(await page.locator('#dialog tr[data-layer]').count(), layers.length);
+    await page.click('#dialog-close');
+  });
+
+  it('runs embedded without the menus', async () => {
+    await page.goto(`${server.url}/#territoire=dep:81&embed=1`);
+    await ready();
+    assert.equal(await page.isVisible('#sidebar'), false);
+    assert.equal(await page.isVisible('#table-section'), false);
+    assert.equal(await page.isVisible('#map'), true);
+    await shot('07-embed');
+  });
+
+  it('never requested anything outside 127.0.0.1 and logged no console error', () => {
+    const outside = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:') && u !== 'about:blank');
+    assert.deepEqual(outside, []);
+    assert.deepEqual(consoleErrors, []);
+  });
+});
