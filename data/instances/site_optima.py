@@ -29,9 +29,9 @@ CASES = [
     ("ch130", 10, "median", None), ("ch130", 30, "median", None),
     ("qa194", 10, "median", None), ("qa194", 40, "median", None),
     ("lin318", 20, "median", None), ("lin318", 80, "median", None),
-    ("att532", 50, "median", None), ("att532", 200, "median", None),
     ("kroA100", 5, "coverage", 600), ("ch130", 10, "coverage", 60),
     ("qa194", 10, "coverage", 60), ("lin318", 20, "coverage", 300), ("att532", 30, "coverage", 150),
+    ("att532", 50, "median", None), ("att532", 200, "median", None),
 ]
 
 
@@ -84,19 +84,25 @@ def solve(d, p, objective, radius, time_limit=600.0):
 
 
 def main():
+    """Appends each proven optimum as soon as it is found; cases already listed are kept."""
     out = HERE / "site_optima.csv"
-    rows = []
+    header = ["name", "instance", "n", "p", "objective", "radius", "optimum", "mip_seconds"]
+    done = set()
+    if out.exists():
+        done = {row["name"] for row in csv.DictReader(out.open())}
+    else:
+        with out.open("w", newline="") as f:
+            csv.writer(f).writerow(header)
     for inst, p, objective, radius in CASES:
+        name = f"{inst}-p{p}-{objective}" + (f"-r{radius}" if radius else "")
+        if name in done:
+            continue
         d = np.array(parse_tsplib(CACHE / "tsplib" / f"{inst}.tsp"), dtype=float)
         opt, secs = solve(d, p, objective, radius)
-        name = f"{inst}-p{p}-{objective}" + (f"-r{radius}" if radius else "")
         print(f"{name}: {opt} ({secs:.1f} s)", flush=True)
         if opt is not None:
-            rows.append([name, inst, d.shape[0], p, objective, radius or "", round(opt), f"{secs:.1f}"])
-    with out.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["name", "instance", "n", "p", "objective", "radius", "optimum", "mip_seconds"])
-        w.writerows(rows)
+            with out.open("a", newline="") as f:
+                csv.writer(f).writerow([name, inst, d.shape[0], p, objective, radius or "", round(opt), f"{secs:.1f}"])
     print(f"écrit {out}")
 
 
