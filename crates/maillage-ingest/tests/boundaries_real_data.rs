@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod boundaries_support;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -13,24 +15,8 @@ use maillage_ingest::boundaries::{
 };
 use maillage_ingest::reproject::{Proj4rs, Reproject, default_reprojector};
 
-/// The shared data directory: `MAILLAGE_DATA_DIR`, else `../../../shared/data`.
-fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("MAILLAGE_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    if dir.join("communes").is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipped: no shared data at {} (set MAILLAGE_DATA_DIR)",
-            dir.display()
-        );
-        None
-    }
-}
-
 fn complete() -> Option<PathBuf> {
-    data_dir().map(|d| d.join("communes/complete-cog2026"))
+    boundaries_support::data_dir().map(|d| d.join("communes/complete-cog2026"))
 }
 
 fn read(path: PathBuf, r: &dyn Reproject) -> BoundaryFile {

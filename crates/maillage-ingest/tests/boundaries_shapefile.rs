@@ -231,3 +231,25 @@ fn records_marked_deleted_in_the_dbf_are_skipped() {
     assert!(file.rejections.is_empty());
     assert!(file.features.iter().all(|f| f.code.as_str() != deleted));
 }
+
+#[test]
+fn companion_files_are_found_when_the_name_has_dots_or_upper_case_extensions() {
+    let tmp = TempDir::new("dotted-name");
+    let (x, y) = ALBI;
+    let shp = write_shapefile(
+        &tmp.0,
+        "communes.2026",
+        5,
+        &[record("81004", vec![square(x, y, 1000.0, true)])],
+    );
+    std::fs::write(tmp.path("communes.2026.PRJ"), LAMBERT93_ESRI).unwrap();
+    std::fs::rename(tmp.path("communes.2026.dbf"), tmp.path("communes.2026.DBF")).unwrap();
+    let file = read_boundaries(
+        &shp,
+        &BoundaryOptions::default(),
+        default_reprojector().as_ref(),
+    )
+    .unwrap();
+    assert_eq!(file.source_epsg, 2154);
+    assert_eq!(file.features.len(), 1);
+}

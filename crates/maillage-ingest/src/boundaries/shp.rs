@@ -21,7 +21,10 @@ fn sibling(shp: &Path, ext: &str) -> Option<PathBuf> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let exact = dir.join(stem).with_extension(ext);
+    let mut name = stem.to_os_string();
+    name.push(".");
+    name.push(ext);
+    let exact = dir.join(name);
     if exact.is_file() {
         return Some(exact);
     }
