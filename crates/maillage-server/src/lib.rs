@@ -3,6 +3,7 @@
 
 mod cli;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod ogc;
 pub mod routes;

@@ -1,0 +1,27 @@
+//! The collections, one module each. To add one, see the module docs of [`crate::ogc`].
+
+pub mod communes;
+pub mod departements;
+pub mod epci;
+pub mod shared;
+pub mod town_halls;
+pub mod venues;
+
+use std::sync::Arc;
+
+use maillage_core::Catalog;
+
+use super::provider::Collection;
+pub use shared::Shared;
+
+/// Every collection over a catalog, in the order `/collections` lists them.
+pub fn all(catalog: Arc<Catalog>) -> Vec<Arc<dyn Collection>> {
+    let shared = Arc::new(Shared::new(catalog));
+    vec![
+        Arc::new(communes::Communes::new(shared.clone())),
+        Arc::new(venues::Venues::new(shared.clone())),
+        Arc::new(town_halls::TownHalls::new(shared.clone())),
+        Arc::new(epci::Epcis::new(shared.clone())),
+        Arc::new(departements::Departements::new(shared)),
+    ]
+}
