@@ -196,7 +196,7 @@ pub fn plan_tours(problem: &PlanProblem, opts: &PlanOptions) -> Plan {
     let mut rng = Rng::new(opts.seed);
     let max_iter = opts
         .max_iterations
-        .unwrap_or_else(|| 50 + s.items.len() as u64);
+        .unwrap_or_else(|| 200 + s.items.len() as u64);
     let mut iterations = 0;
     let mut stopped_by_time = false;
     let active = s.candidates.len();
@@ -561,7 +561,7 @@ impl<'a> State<'a> {
         let jitter: Vec<f64> = unrouted
             .iter()
             .map(|_| match noise.as_deref_mut() {
-                Some(r) => 1.0 + 0.6 * (r.unit() - 0.5),
+                Some(r) => 1.0 + 1.2 * (r.unit() - 0.5),
                 None => 1.0,
             })
             .collect();
