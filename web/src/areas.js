@@ -13,6 +13,9 @@ export function autoLevel(zoom) {
   return 'communes';
 }
 
+// Page sizes within each collection's maximum (the server refuses more).
+const PAGE = { communes: 2000, epci: 2000, departements: 200 };
+
 const ID_KEYS = { communes: ['code', 'code_insee'], epci: ['siren', 'code'], departements: ['code'] };
 
 /** The code of an area feature. */
@@ -49,6 +52,12 @@ export class AreaLayer {
     this.controller = null;
   }
 
+  /** Sets which areas belong to the chosen territory (`(level, feature) => bool`), or null for all. */
+  setFocus(fn) {
+    this.focus = fn;
+    this.geo.setStyle((f) => this.styleOf(f));
+  }
+
   /** Sets how features are painted: `{mode: 'outline'}` or `{mode: 'ifn', prop, model, axis, overrides}`. */
   setStyle(style) {
     this.style = style;
@@ -60,26 +69,29 @@ export class AreaLayer {
     const code = areaCode(this.level, f);
     const over = s.overrides?.get(code);
     if (over) return over;
+    // Areas outside the chosen territory are faded.
+    const outside = this.focus ? !this.focus(this.level, f) : false;
     if (s.mode === 'ifn') {
       const v = valueOf(f.properties, s.prop, s.model);
-      return { color: '#ffffff', weight: this.level === 'communes' ? 0.6 : 1, fillColor: colorOf(v, s.model, s.axis), fillOpacity: 0.78, opacity: 1 };
+      return { color: '#ffffff', weight: this.level === 'communes' ? 0.6 : 1, fillColor: colorOf(v, s.model, s.axis), fillOpacity: outside ? 0.3 : 0.8, opacity: outside ? 0.5 : 1 };
     }
-    return { color: '#8a94a0', weight: this.level === 'communes' ? 0.5 : 0.9, fill: true, fillColor: '#ffffff', fillOpacity: 0.35 };
+    return { color: '#8a94a0', weight: this.level === 'communes' ? 0.5 : 0.9, fill: true, fillColor: '#ffffff', fillOpacity: outside ? 0.15 : 0.5 };
   }
 
   /** Loads and draws `level` for the current view. Resolves to the features drawn. */
   async refresh(level, { filterParams = [] } = {}) {
     const z = Math.max(0, Math.min(18, Math.round(this.map.getZoom())));
     let params;
-    if (level === 'departements' || level === 'epci' && z < 7) {
-      params = [['zoom', Math.min(z, 8)], ['limit', 2000]];
+    const limit = PAGE[level] ?? 1000;
+    if (level === 'departements' || (level === 'epci' && z < 7)) {
+      params = [['zoom', Math.min(z, 8)], ['limit', limit]];
     } else {
-      const b = this.map.getBounds().pad(0.35);
-      // Snap the box to a grid so small pans hit the cache.
-      const step = 360 / 2 ** Math.max(z - 1, 1);
+      const b = this.map.getBounds().pad(0.2);
+      // Snap the box outwards to a grid of quarter tiles so small pans hit the cache.
+      const step = 360 / 2 ** (z + 1);
       const snap = (v, f) => Math.round(f(v / step) * step * 1e5) / 1e5;
       const bbox = [snap(b.getWest(), Math.floor), snap(b.getSouth(), Math.floor), snap(b.getEast(), Math.ceil), snap(b.getNorth(), Math.ceil)];
-      params = [['bbox', bbox.join(',')], ['zoom', z], ['limit', 2000]];
+      params = [['bbox', bbox.join(',')], ['zoom', z], ['limit', limit]];
     }
     params.push(...filterParams);
     const key = `${level}|${JSON.stringify(params)}`;

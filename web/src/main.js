@@ -46,12 +46,12 @@ class App {
     this.buildPanels();
     window.addEventListener('hashchange', () => this.onHashChange());
     const firstTerritory = this.state.territory ?? parseTerritory(this.config.default_territory);
-    await Promise.all([
-      this.setTerritory(firstTerritory, { fit: !this.state.view, initial: true }),
-      this.loadDepartements(),
-    ]);
+    const departements = this.loadDepartements();
+    await this.setTerritory(firstTerritory, { fit: !this.state.view, initial: true });
+    // First meaningful paint: venues and areas of the territory drawn, from navigation start.
     performance.mark('maillage:first-paint');
-    performance.measure('maillage:first-meaningful-paint', 'maillage:start', 'maillage:first-paint');
+    performance.measure('maillage:first-meaningful-paint', { start: 0, end: 'maillage:first-paint' });
+    await departements;
     document.body.dataset.state = 'ready';
     this.world.update();
     if (this.state.venue) this.openVenueById(this.state.venue);
@@ -118,8 +118,9 @@ class App {
       map.createPane(name).style.zIndex = String(z);
     }
     map.getPane('highlightPane').style.pointerEvents = 'none';
-    const canvas = L.canvas({ padding: 0.3 });
-    this.world = new WorldBackground(map, canvas);
+    // One canvas per pane, so the stacking order of the panes holds.
+    const canvas = L.canvas({ padding: 0.3, pane: 'areasPane' });
+    this.world = new WorldBackground(map, L.canvas({ padding: 0.3, pane: 'worldPane' }));
     const tiles = tileConfig(this.config);
     if (tiles) {
       this.tiles = L.tileLayer(tiles.url, { pane: 'tilesPane', attribution: tiles.attribution, maxZoom: tiles.maxZoom, opacity: 0.85 });
@@ -304,6 +305,8 @@ class App {
     const seq = ++this.loadSeq;
     this.state.territory = territory ? { kind: territory.kind, code: territory.code } : null;
     this.territoryInfo = territory;
+    this.areas.setFocus(territory ? (level, f) => inTerritory(territory, level, f) : null);
+    this.outline.setFocus(null);
     if (!initial) this.writeHash();
     this.renderTerritory();
     let bbox = territory?.bbox ?? null;
@@ -822,6 +825,7 @@ class App {
     const next = parseHash(location.hash, defaultState());
     const prev = this.state;
     this.state = { ...next, embed: prev.embed || next.embed };
+    document.body.classList.toggle('embed', this.state.embed);
     if (next.lang && next.lang !== this.lang) {
       this.lang = next.lang;
       this.applyStatic();
@@ -835,6 +839,24 @@ class App {
     if (next.venue) this.openVenueById(next.venue);
     else if (next.commune) this.openCommune(next.commune);
   }
+}
+
+/** Whether an area feature lies in the territory (unknown: yes). */
+function inTerritory(tr, level, f) {
+  const p = f.properties ?? {};
+  const code = areaCode(level, f);
+  if (tr.kind === 'dep') {
+    if (level === 'departements') return code === tr.code;
+    if (level === 'epci') return p.departements == null || String(p.departements).split('|').includes(tr.code);
+    return p.departement == null || String(p.departement) === tr.code;
+  }
+  if (tr.kind === 'epci') {
+    if (level === 'epci') return code === tr.code;
+    if (level === 'communes') return p.epci == null || String(p.epci) === tr.code;
+    return true;
+  }
+  if (tr.kind === 'com') return level !== 'communes' || code === tr.code;
+  return true;
 }
 
 /** Attribute filters selecting a territory in a collection (none when the layer cannot express it). */

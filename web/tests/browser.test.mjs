@@ -37,6 +37,12 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     return path;
   };
   const ready = () => page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+  // A fresh page load (a goto that only changes the hash would not reload).
+  const open = async (hash) => {
+    await page.goto('about:blank');
+    await page.goto(`${server.url}/${hash}`);
+    await ready();
+  };
   const summary = async () => page.$eval('#filter-summary', (n) => ({ shown: Number(n.dataset.shown), total: Number(n.dataset.total) }));
   const markerCount = () => page.evaluate(() => {
     let n = 0;
@@ -75,7 +81,7 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     await ready();
     const wall = Date.now() - t0;
     const fmp = await page.evaluate(() => performance.getEntriesByName('maillage:first-meaningful-paint')[0]?.duration);
-    console.log(`# première peinture utile de la vue Tarn : ${Math.round(fmp)} ms (navigation comprise : ${wall} ms)`);
+    console.log(`première peinture utile de la vue Tarn : ${Math.round(fmp)} ms (navigation comprise : ${wall} ms)`);
     await page.waitForFunction(() => document.querySelectorAll('.leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .venue-marker').length > 0);
     await page.waitForTimeout(400);
     const { shown, total } = await summary();
@@ -177,8 +183,7 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
   });
 
   it('switches the choropleth between IFN 2023 and IFN 2020', async () => {
-    await page.goto(`${server.url}/#territoire=dep:81&couches=contours,ifn`);
-    await ready();
+    await open('#territoire=dep:81&couches=contours,ifn');
     await page.waitForTimeout(500);
     assert.match(await page.textContent('#legend'), /IFN 2023/);
     const map = page.locator('#map');
@@ -203,8 +208,7 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
   });
 
   it('starts keyboard navigation on the skip links', async () => {
-    await page.goto(`${server.url}/#territoire=dep:81`);
-    await ready();
+    await open('#territoire=dep:81');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '#map');
   });
@@ -218,12 +222,68 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
   });
 
   it('runs embedded without the menus', async () => {
-    await page.goto(`${server.url}/#territoire=dep:81&embed=1`);
-    await ready();
+    await open('#territoire=dep:81&embed=1');
     assert.equal(await page.isVisible('#sidebar'), false);
     assert.equal(await page.isVisible('#table-section'), false);
     assert.equal(await page.isVisible('#map'), true);
     await shot('07-embed');
+  });
+
+  const endpoint = async (path, body) => {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
+    return res.status === 404 || res.status === 405 || !(res.headers.get('content-type') ?? '').includes('json') ? null : res.json();
+  };
+  const clickMapAt = async (lon, lat) => {
+    const pt = await page.evaluate(([lo, la]) => window.maillage.map.latLngToContainerPoint([la, lo]), [lon, lat]);
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + pt.x, box.y + pt.y);
+  };
+
+  it('shows unserved communes and recomputes the indicators when a venue is added (what-if)', async (t) => {
+    const body = { territory: { departements: ['81'] }, threshold_minutes: 20, ifn: { model: 'ifn2023', axis: 'total' } };
+    const baseline = await endpoint('/api/gaps', body);
+    if (!baseline) return t.skip('POST /api/gaps absent de ce serveur');
+    await open('#territoire=dep:81');
+    await page.waitForSelector('#gap-run');
+    await page.click('#gap-run');
+    await page.waitForSelector('#detail article[data-kind="gaps"] #gap-indicators');
+    const sel = baseline.indicators.selection;
+    const text = await page.textContent('#gap-indicators');
+    assert.ok(text.replace(/\s/g, '').includes(`${sel.communes_unserved}/${sel.communes}`), `communes non desservies ${sel.communes_unserved}/${sel.communes} dans « ${text} »`);
+    assert.equal(await page.locator('#gap-top li').count(), sel.top_unserved.length);
+    await shot('08-lacunes');
+    const target = baseline.communes.find((c) => c.status === 'unserved' && c.access_lonlat && c.code === sel.top_unserved[0]?.code);
+    assert.ok(target, 'une commune prioritaire non desservie avec un point d\'accès');
+    const [lon, lat] = target.access_lonlat;
+    await page.evaluate(([lo, la]) => window.maillage.map.setView([la, lo], 11, { animate: false }), [lon, lat]);
+    await page.waitForTimeout(300);
+    await page.click('#gap-whatif');
+    await clickMapAt(lon, lat);
+    await page.waitForSelector('#gap-changes li, #detail article[data-kind="gaps"] p.muted');
+    const changes = await page.locator('#gap-changes li').allTextContents();
+    assert.ok(changes.some((c) => c.startsWith(target.name)), `${target.name} devient desservie : ${changes.join(' ; ')}`);
+    assert.equal(await page.locator('.hypo-marker').count(), 1);
+    await shot('09-et-si');
+  });
+
+  it('builds tours from a base at Albi and prints the itinerary', async (t) => {
+    const probe = await endpoint('/api/plan/tours', { base: { lon: 2.148, lat: 43.928 }, stops: [{ id: 'a', lon: 2.2, lat: 43.9, service_minutes: 30 }], days: 1, day_minutes: 420 });
+    if (!probe) return t.skip('POST /api/plan/tours absent de ce serveur');
+    await open('#territoire=dep:81&carte=9/43.90/2.10');
+    await page.waitForSelector('#plan-tours-run');
+    await page.click('button[data-pick="base"]');
+    await clickMapAt(2.1483, 43.9289);
+    await page.fill('#plan-days', '3');
+    await page.dispatchEvent('#plan-days', 'change');
+    await page.click('#plan-tours-run');
+    await page.waitForSelector('#detail article[data-kind="tours"]', { timeout: 30_000 });
+    const days = await page.locator('#detail .tour-day').count();
+    assert.ok(days >= 1 && days <= 3, `${days} jours`);
+    assert.ok(await page.locator('.leaflet-gapsPane-pane path').count() >= days, 'une ligne par jour');
+    await shot('10-tournees');
+    await page.emulateMedia({ media: 'print' });
+    await shot('11-itineraire-impression');
+    await page.emulateMedia({ media: 'screen' });
   });
 
   it('never requested anything outside 127.0.0.1 and logged no console error', () => {

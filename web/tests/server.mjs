@@ -11,12 +11,15 @@ export function settings() {
     webDir: process.env.MAILLAGE_WEB_DIST ?? new URL('../dist', import.meta.url).pathname,
     artifacts: process.env.MAILLAGE_ARTIFACTS ?? new URL('../../tests/artifacts/web', import.meta.url).pathname,
     chromium: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    // An already running server to test instead of starting one (e.g. `make run`).
+    url: process.env.MAILLAGE_TEST_URL ?? null,
   };
 }
 
 /** Why the browser tests cannot run here, or null. Missing data is a reason to skip; the rest are errors. */
 export function missing(s) {
   if (!s.dataDir || !existsSync(`${s.dataDir}/venues`)) return { skip: true, message: `données réelles absentes (MAILLAGE_DATA_DIR=${s.dataDir ?? ''}) : tests navigateur sautés` };
+  if (s.url) return existsSync(s.chromium) ? null : { skip: false, message: `${s.chromium} absent : installez le paquet Debian chromium` };
   if (!s.bin || !existsSync(s.bin)) return { skip: false, message: `binaire maillage introuvable (MAILLAGE_BIN=${s.bin ?? ''}) : lancez cargo build --release -p maillage-server` };
   if (!existsSync(`${s.webDir}/index.html`)) return { skip: false, message: `${s.webDir}/index.html absent : lancez scripts/web-build.sh` };
   if (!existsSync(s.chromium)) return { skip: false, message: `${s.chromium} absent : installez le paquet Debian chromium` };
@@ -25,6 +28,7 @@ export function missing(s) {
 
 /** Spawns the server on port 0 and resolves with `{url, stop}` once it answers /health. */
 export async function startServer(s, { timeoutMs = 120_000 } = {}) {
+  if (s.url) return { url: s.url.replace(/\/$/, ''), log: () => '', stop: async () => {} };
   const child = spawn(s.bin, ['serve', '--addr', '127.0.0.1:0', '--web-dir', s.webDir], {
     env: { ...process.env, MAILLAGE_DATA_DIR: s.dataDir, MAILLAGE_CACHE_DIR: s.cacheDir, RUST_LOG: 'info,tower_http=warn', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
