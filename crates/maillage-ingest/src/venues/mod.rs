@@ -47,7 +47,10 @@
 //! # Placement
 //! A row with coordinates (WGS84) is placed there ([`Placement::Exact`]). A row without
 //! coordinates but with a `code_insee` is placed at that commune's town hall, given by
-//! the caller's lookup ([`Placement::TownHall`]).
+//! the caller's lookup ([`Placement::TownHall`]). The registry lists communes, not the
+//! municipal arrondissements of Paris, Lyon and Marseille: a row coded with an
+//! arrondissement the lookup does not know is placed at its city's town hall
+//! (75056, 69123, 13055), with a warning.
 //!
 //! # Merging duplicates
 //! The same venue appears in several files, and sometimes twice in one file (one row per
@@ -265,7 +268,7 @@ impl Import {
                 },
                 _ => None,
             };
-            let Some((checked, (position, placement))) = placed else {
+            let Some((mut checked, (position, placement, placement_warning))) = placed else {
                 counts.rejected += 1;
                 let mut kinds: Vec<RejectKind> = issues.iter().map(|i| i.kind).collect();
                 kinds.sort();
@@ -284,6 +287,7 @@ impl Import {
                 continue;
             };
             counts.kept += 1;
+            checked.warnings.extend(placement_warning);
             if placement == Placement::TownHall {
                 counts.town_hall += 1;
             }
@@ -329,12 +333,16 @@ impl Import {
     }
 }
 
-/// Where a valid row goes: its own point, or its commune's town hall.
+/// A warning on a kept row: field, reason.
+type Warning = (String, String);
+
+/// Where a valid row goes: its own point, or its commune's town hall. A municipal
+/// arrondissement unknown to the lookup goes to its city's town hall, with a warning.
 fn place(
     record: &VenueRecord,
     reproject: &dyn Reproject,
     town_hall: &dyn Fn(&InseeCode) -> Option<Position>,
-) -> Result<(Position, Placement), Issue> {
+) -> Result<(Position, Placement, Option<Warning>), Issue> {
     let issue = |field: &str, kind, reason| Issue {
         field: field.into(),
         reason,
@@ -356,7 +364,7 @@ fn place(
             ));
         }
         return position(reproject, lon, lat)
-            .map(|p| (p, Placement::Exact))
+            .map(|p| (p, Placement::Exact, None))
             .map_err(|e| issue("latitude", RejectKind::BadCoordinates, e.to_string()));
     }
     let code = record.code_insee.trim();
@@ -378,7 +386,28 @@ fn place(
         )
     };
     let insee: InseeCode = code.parse().map_err(|_| unknown())?;
-    town_hall(&insee)
-        .map(|p| (p, Placement::TownHall))
-        .ok_or_else(unknown)
+    if let Some(p) = town_hall(&insee) {
+        return Ok((p, Placement::TownHall, None));
+    }
+    let city = arrondissement_city(&insee).ok_or_else(unknown)?;
+    let p = town_hall(&city).ok_or_else(unknown)?;
+    let warning = (
+        "code_insee".to_string(),
+        format!(
+            "arrondissement « {code} » sans mairie connue : lieu placé à la mairie de la commune {city}"
+        ),
+    );
+    Ok((p, Placement::TownHall, Some(warning)))
+}
+
+/// The commune of a municipal arrondissement of Paris, Lyon or Marseille.
+fn arrondissement_city(code: &InseeCode) -> Option<InseeCode> {
+    let n: u32 = code.as_str().parse().ok()?;
+    let city = match n {
+        75101..=75120 => "75056",
+        69381..=69389 => "69123",
+        13201..=13216 => "13055",
+        _ => return None,
+    };
+    city.parse().ok()
 }

