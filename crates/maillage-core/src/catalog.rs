@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::{
-    Commune, Departement, DepartementCode, Epci, EpciSiren, InseeCode, Position, SpatialIndex,
-    Venue, VenueId,
+    Commune, Departement, DepartementCode, Epci, EpciSiren, Ifn2023, InseeCode, IrisFragility,
+    Position, SpatialIndex, Venue, VenueId,
 };
 
 /// Provenance and state of one layer, shown in the README, the API and the UI.
@@ -104,6 +104,10 @@ pub struct Catalog {
     pub layers: Vec<LayerInfo>,
     /// Venues whose declared commune disagrees with their coordinates.
     pub mismatches: Vec<CommuneMismatch>,
+    /// IFN 2023 deciles per EPCI, as published (not aggregated from communes).
+    pub epci_ifn2023: BTreeMap<EpciSiren, Ifn2023>,
+    /// IFN 2020 scores per IRIS, grouped by commune.
+    pub iris: BTreeMap<InseeCode, Vec<IrisFragility>>,
     by_code: HashMap<InseeCode, usize>,
     index: SpatialIndex,
 }
@@ -154,6 +158,8 @@ impl Catalog {
             departements,
             layers,
             mismatches,
+            epci_ifn2023: BTreeMap::new(),
+            iris: BTreeMap::new(),
             by_code,
             index,
         }

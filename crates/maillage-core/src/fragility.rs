@@ -141,3 +141,24 @@ impl Ifn2023 {
         }
     }
 }
+
+/// IFN 2020 scores of one IRIS (sub-communal statistical unit).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IrisFragility {
+    /// IRIS code, 9 characters.
+    pub code_iris: String,
+    /// IRIS name.
+    pub nom_iris: String,
+    /// IRIS type as published.
+    pub type_iris: String,
+    /// INSEE RP 2016 population of the IRIS.
+    pub population: Option<f64>,
+    /// Scores relative to the département.
+    pub departement: Ifn2020Scores,
+    /// Scores relative to the région.
+    pub region: Ifn2020Scores,
+    /// Scores relative to the EPCI.
+    pub epci: Ifn2020Scores,
+    /// Provenance of the values.
+    pub values_from: String,
+}

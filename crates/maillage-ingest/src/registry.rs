@@ -43,6 +43,9 @@ pub struct Registry {
     pub without_boundary: usize,
     /// Communes without a town hall position in the registry.
     pub without_town_hall: usize,
+    /// Town halls of the municipal arrondissements of Paris, Lyon and Marseille (type ARM),
+    /// by arrondissement code: venue files often give these codes.
+    pub arrondissement_town_halls: HashMap<InseeCode, TownHall>,
 }
 
 struct Wheel {
@@ -289,10 +292,22 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
             Ok(false) => break,
             Err(e) => return Err(csv_error(path, member, e)),
         }
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.get(c.kind) == Some(b"ARM") {
+            let mut warn = |field: &str, reason: String| {
+                registry.warnings.push(reject(&label, line, field, reason))
+            };
+            if let (Ok(code), Some(hall)) = (
+                text(&rec, c.code).parse::<InseeCode>(),
+                town_hall(&rec, &c, reproject, &mut warn),
+            ) {
+                registry.arrondissement_town_halls.insert(code, hall);
+            }
+            continue;
+        }
         if rec.get(c.kind) != Some(b"COM") {
             continue;
         }
-        let line = rec.position().map_or(0, |p| p.line());
         let mut warn = |field: &str, reason: String| {
             registry.warnings.push(reject(&label, line, field, reason))
         };
@@ -375,7 +390,28 @@ fn commune_row(
             .and_then(|b| parse_multipolygon(&b))
             .map_err(|e| ("geometry", e.to_string()))?,
     };
-    // Town-hall problems drop the town hall (or its hours), never the commune.
+    let town_hall = town_hall(rec, c, reproject, warn);
+    Ok(Commune {
+        code,
+        name: text(rec, c.nom).to_string(),
+        population,
+        postal_codes: Vec::new(),
+        departement,
+        epci,
+        boundary,
+        boundary_source: format!("{WHEEL_REQUIREMENT} (communes.csv)"),
+        town_hall,
+        fragility: Fragility::default(),
+    })
+}
+
+/// The town hall of a row; problems drop the town hall (or its hours), never the row.
+fn town_hall(
+    rec: &csv::ByteRecord,
+    c: &CommuneColumns,
+    reproject: &dyn Reproject,
+    warn: &mut dyn FnMut(&str, String),
+) -> Option<TownHall> {
     let town_hall_position = match rec.get(c.location) {
         None | Some(NULL) | Some(b"") => None,
         Some(hex) => match decode_hex(hex)
@@ -390,7 +426,7 @@ fn commune_row(
             }
         },
     };
-    let town_hall = town_hall_position.map(|position| TownHall {
+    town_hall_position.map(|position| TownHall {
         position,
         address: text(rec, c.address).to_string(),
         opening_hours: parse_hours(text(rec, c.hours)).unwrap_or_else(|e| {
@@ -402,18 +438,6 @@ fn commune_row(
         email: text(rec, c.email).to_string(),
         phone: text(rec, c.phone).to_string(),
         website: text(rec, c.website).to_string(),
-    });
-    Ok(Commune {
-        code,
-        name: text(rec, c.nom).to_string(),
-        population,
-        postal_codes: Vec::new(),
-        departement,
-        epci,
-        boundary,
-        boundary_source: format!("{WHEEL_REQUIREMENT} (communes.csv)"),
-        town_hall,
-        fragility: Fragility::default(),
     })
 }
 

