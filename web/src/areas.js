@@ -3,7 +3,7 @@
 // when it is on. Loaded for the view (padded), cached per level, zoom and box.
 
 import L from './leaflet.js';
-import { fetchAllItems } from './api.js';
+import { fetchAllItems, getJSON } from './api.js';
 import { colorOf, valueOf } from './ifn.js';
 
 /** The level drawn at a zoom in `auto` mode. */
@@ -12,6 +12,9 @@ export function autoLevel(zoom) {
   if (zoom < 9) return 'epci';
   return 'communes';
 }
+
+// Fields kept for every area: codes, names, population, membership.
+const IDENTITY = ['code', 'siren', 'nom', 'population', 'departement', 'departements', 'departement_nom', 'epci', 'epci_nom', 'lieux', 'communes'];
 
 // Page sizes within each collection's maximum (the server refuses more).
 const PAGE = { communes: 2000, epci: 2000, departements: 200 };
@@ -78,15 +81,31 @@ export class AreaLayer {
     return { color: '#8a94a0', weight: this.level === 'communes' ? 0.5 : 0.9, fill: true, fillColor: '#ffffff', fillOpacity: outside ? 0.15 : 0.5 };
   }
 
-  /** Loads and draws `level` for the current view. Resolves to the features drawn. */
-  async refresh(level, { filterParams = [] } = {}) {
-    const z = Math.max(0, Math.min(18, Math.round(this.map.getZoom())));
+  /** Property names of a collection, from its JSON Schema (null when unknown). */
+  async fields(level) {
+    if (!this.schemas) this.schemas = new Map();
+    if (!this.schemas.has(level)) {
+      this.schemas.set(level, getJSON(`/collections/${level}/schema`)
+        .then((s) => Object.keys(s?.properties?.properties?.properties ?? {}))
+        .then((names) => (names.length ? names : null))
+        .catch(() => null));
+    }
+    return this.schemas.get(level);
+  }
+
+  /**
+   * Loads and draws `level` for the current view. Only the identity fields and the IFN fields
+   * of `model` are asked for (when the collection's schema is known). Resolves to the features.
+   */
+  async refresh(level, { filterParams = [], model = null } = {}) {
+    // Geometry simplified one zoom level coarser than the view: at most a pixel of error.
+    const z = Math.max(0, Math.min(18, Math.round(this.map.getZoom()) - 1));
     let params;
     const limit = PAGE[level] ?? 1000;
-    if (level === 'departements' || (level === 'epci' && z < 7)) {
+    if (z < 6) {
       params = [['zoom', Math.min(z, 8)], ['limit', limit]];
     } else {
-      const b = this.map.getBounds().pad(0.2);
+      const b = this.map.getBounds().pad(0.1);
       // Snap the box outwards to a grid of quarter tiles so small pans hit the cache.
       const step = 360 / 2 ** (z + 1);
       const snap = (v, f) => Math.round(f(v / step) * step * 1e5) / 1e5;
@@ -94,22 +113,37 @@ export class AreaLayer {
       params = [['bbox', bbox.join(',')], ['zoom', z], ['limit', limit]];
     }
     params.push(...filterParams);
+    const names = await this.fields(level);
+    if (names) {
+      const keep = names.filter((n) => IDENTITY.includes(n) || (model ? n.startsWith(`ifn${model}_`) : false));
+      params.push(['properties', keep.join(',')]);
+    }
     const key = `${level}|${JSON.stringify(params)}`;
+    // The same request already on its way (a move that did not change the box): share it.
+    if (this.pending?.key === key) return this.pending.promise;
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    let features = this.cache.get(key);
-    if (!features) {
-      features = (await fetchAllItems(level, params, { signal: controller.signal })).features;
-      this.cache.set(key, features);
-      if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value);
+    const promise = (async () => {
+      let features = this.cache.get(key);
+      if (!features) {
+        features = (await fetchAllItems(level, params, { signal: controller.signal })).features;
+        this.cache.set(key, features);
+        if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value);
+      }
+      if (controller.signal.aborted) return this.features;
+      this.level = level;
+      this.features = features;
+      this.geo.clearLayers();
+      this.geo.addData(features);
+      return features;
+    })();
+    this.pending = { key, promise };
+    try {
+      return await promise;
+    } finally {
+      if (this.pending?.promise === promise) this.pending = null;
     }
-    if (controller.signal.aborted) return this.features;
-    this.level = level;
-    this.features = features;
-    this.geo.clearLayers();
-    this.geo.addData(features);
-    return features;
   }
 
   /** Forgets cached pages (after a change of server-side parameters). */

@@ -31,7 +31,14 @@ export class WorldBackground {
     this.detailed = null;
     this.coarse = null;
     this.loading = new Map();
-    map.on('moveend', () => this.update());
+    this.enabled = false;
+    map.on('moveend', () => this.enabled && this.update());
+  }
+
+  /** Starts drawing (called once the data of the first view is on screen). */
+  enable() {
+    this.enabled = true;
+    return this.update();
   }
 
   async load(which) {

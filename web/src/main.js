@@ -53,7 +53,7 @@ class App {
     performance.measure('maillage:first-meaningful-paint', { start: 0, end: 'maillage:first-paint' });
     await departements;
     document.body.dataset.state = 'ready';
-    this.world.update();
+    this.world.enable();
     if (this.state.venue) this.openVenueById(this.state.venue);
     else if (this.state.commune) this.openCommune(this.state.commune);
     this.features = await detectFeatures().catch(() => this.features);
@@ -176,12 +176,18 @@ class App {
     if (!(this.state.layers.has('ifn') || this.state.layers.has('contours'))) return;
     const level = this.currentLevel();
     try {
-      const feats = await this.areas.refresh(level);
-      const found = discoverAxes(feats);
-      if (found['2020'].length || found['2023'].length) this.ifnAxes = found;
+      // Département outlines load beside the areas and are not waited for.
+      this.outline.refresh('departements').catch(() => {});
+      const names = await this.areas.fields(level);
+      if (names) this.ifnAxes = discoverAxes([{ properties: Object.fromEntries(names.map((n) => [n, null])) }]);
+      const feats = await this.areas.refresh(level, { model: this.state.layers.has('ifn') ? this.state.ifn.model : null });
+      if (!names) {
+        const found = discoverAxes(feats);
+        if (found['2020'].length || found['2023'].length) this.ifnAxes = found;
+      }
+      this.renderAxisChoices();
       this.applyAreaStyle();
       this.updateLegend();
-      await this.outline.refresh('departements');
     } catch (e) {
       if (e.name !== 'AbortError') this.status(this.t('map.areasError', { msg: e.message }), true);
     }
@@ -285,7 +291,7 @@ class App {
 
   async loadDepartements() {
     try {
-      const fc = await getJSON(itemsUrl('departements', [['zoom', 5], ['limit', 200], ['f', 'json']]));
+      const fc = await getJSON(itemsUrl('departements', [['zoom', 3], ['limit', 200], ['properties', 'code,nom'], ['f', 'json']]));
       this.departements = (fc.features ?? []).map((f) => ({ code: areaCode('departements', f), name: areaName(f), bbox: featureBbox(f) }))
         .sort((a, b) => a.code.localeCompare(b.code));
       this.renderTerritory();
@@ -309,21 +315,26 @@ class App {
     this.outline.setFocus(null);
     if (!initial) this.writeHash();
     this.renderTerritory();
+    this.status(this.t('venues.loading'));
+    // Venues are selected by attribute: load them while the territory's box is looked up.
+    const venues = this.venues.load(territory, null, { onProgress: (page) => page && this.status(this.t('venues.loadingPage', { n: page + 1 })) });
+    venues.catch(() => {});
     let bbox = territory?.bbox ?? null;
     if (territory && !bbox) bbox = await this.territoryBbox(territory);
     if (seq !== this.loadSeq) return;
-    if (fit && bbox) this.map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [12, 12] });
+    if (fit && bbox) this.map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [12, 12], animate: false });
     else if (fit && !territory) this.map.setView([FRANCE_VIEW.lat, FRANCE_VIEW.lon], FRANCE_VIEW.z);
-    this.status(this.t('venues.loading'));
     const areas = this.refreshAreas();
+    let loaded;
     try {
-      await this.venues.load(territory, bbox, { onProgress: (page) => page && this.status(this.t('venues.loadingPage', { n: page + 1 })) });
+      loaded = await venues;
     } catch (e) {
       if (seq === this.loadSeq) this.status(this.t('venues.error', { msg: e.message }), true);
       await areas;
       return;
     }
     if (seq !== this.loadSeq) return;
+    this.venues.setData(loaded);
     this.applyFilters();
     await areas;
     this.status(this.venues.all.length ? '' : this.t('venues.noneLoaded'));
@@ -618,6 +629,17 @@ class App {
     this.renderExport();
   }
 
+  /** Redraws the layer panel when the axes offered for the model changed (keeps the focus). */
+  renderAxisChoices() {
+    const select = document.getElementById('ifn-axis');
+    const want = (this.ifnAxes[this.state.ifn.model] ?? []).join(',');
+    const have = select ? [...select.options].map((o) => o.value).join(',') : '';
+    if (!want || want === have) return;
+    const focused = document.activeElement?.id;
+    this.renderLayers();
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
   renderLayers() {
     const box = document.getElementById('layers');
     const t = this.t;
@@ -643,11 +665,10 @@ class App {
         const input = el('input', { type: 'radio', name: 'ifn-model', id: `ifn-model-${m}`, value: m, checked: model === m });
         input.addEventListener('change', () => {
           this.state.ifn = { model: m, axis: defaultAxis(m, this.ifnAxes[m] ?? []) ?? (m === '2023' ? 'total' : 'reg_score_global') };
-          this.applyAreaStyle();
-          this.updateLegend();
           this.writeHash();
           this.renderLayers();
           document.getElementById(`ifn-model-${m}`)?.focus();
+          this.refreshAreas();
         });
         return el('span', { class: 'radio' }, input, el('label', { for: `ifn-model-${m}` }, t(`ifn.model.${m}`)));
       }));

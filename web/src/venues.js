@@ -67,7 +67,7 @@ export class VenueLayer {
     }
   }
 
-  /** Loads the venues of a territory (all of France when `territory` is null). */
+  /** Fetches the venues of a territory (all of France when `territory` is null); see `setData`. */
   async load(territory, bbox, { signal, onProgress } = {}) {
     const base = territoryParams(territory, bbox);
     const pageSize = territory ? 2000 : 5000;
@@ -81,10 +81,14 @@ export class VenueLayer {
       if (!(e instanceof ApiError) || e.status !== 400) throw e;
       result = await fetchAllItems('venues', base, { signal, onPage: (_, page) => onProgress?.(page) });
     }
+    return result;
+  }
+
+  /** Takes the result of `load` as the current set. */
+  setData(result) {
     this.all = result.features.filter((f) => f.geometry && f.geometry.type === 'Point');
     this.numberMatched = result.numberMatched;
     this.byId = new Map(this.all.map((f) => [String(f.id), f]));
-    return this.all;
   }
 
   /** Applies the filters and redraws the markers. */
