@@ -122,7 +122,7 @@ impl Catalog {
         departements: BTreeMap<DepartementCode, Departement>,
         layers: Vec<LayerInfo>,
     ) -> Catalog {
-        communes.sort_by(|a, b| a.code.cmp(&b.code));
+        communes.sort_by_key(|c| c.code);
         let by_code = communes
             .iter()
             .enumerate()

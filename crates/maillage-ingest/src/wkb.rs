@@ -14,7 +14,7 @@ pub struct WkbError {
 
 /// Decodes a hex string into bytes.
 pub fn decode_hex(hex: &[u8]) -> Result<Vec<u8>, WkbError> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return Err(WkbError {
             offset: hex.len() / 2,
             message: "nombre impair de chiffres hexadécimaux".into(),

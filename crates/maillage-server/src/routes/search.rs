@@ -112,7 +112,7 @@ pub async fn search(
     for (i, c) in cat.communes.iter().enumerate() {
         let name = &names.communes[i];
         let score = if digits {
-            if c.code.as_str() == needle || c.postal_codes.iter().any(|p| *p == needle) {
+            if c.code.as_str() == needle || c.postal_codes.contains(&needle) {
                 Some(0)
             } else if c.postal_codes.iter().any(|p| p.starts_with(&needle))
                 || c.code.as_str().starts_with(&needle)
@@ -155,20 +155,20 @@ pub async fn search(
             } else {
                 None
             };
-            if let (Some(score), Ok(code)) = (score, siren.parse()) {
-                if let Some(e) = cat.epcis.get(&code) {
-                    scored.push((
-                        score,
-                        0,
-                        Hit {
-                            kind: "epci",
-                            code: siren.clone(),
-                            name: e.name.clone(),
-                            detail: e.kind.clone(),
-                            bbox: epci_bbox(cat, siren),
-                        },
-                    ));
-                }
+            if let (Some(score), Ok(code)) = (score, siren.parse())
+                && let Some(e) = cat.epcis.get(&code)
+            {
+                scored.push((
+                    score,
+                    0,
+                    Hit {
+                        kind: "epci",
+                        code: siren.clone(),
+                        name: e.name.clone(),
+                        detail: e.kind.clone(),
+                        bbox: epci_bbox(cat, siren),
+                    },
+                ));
             }
         }
     }
