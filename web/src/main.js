@@ -16,7 +16,7 @@ import { VenueTable } from './table.js';
 import { VenueLayer } from './venues.js';
 import { GapTool } from './gaps.js';
 import { PlanTool } from './plan.js';
-import { debounce, el, formatInt, formatNum } from './util.js';
+import { debounce, el, fill, formatInt, formatNum } from './util.js';
 
 const FRANCE_VIEW = { lat: 46.6, lon: 2.4, z: 6 };
 
@@ -139,6 +139,13 @@ class App {
     this.legend = L.control({ position: 'bottomright' });
     this.legend.onAdd = () => el('div', { class: 'legend', id: 'legend' });
     this.legend.addTo(map);
+    if (this.state.embed) {
+      // Embedded: one way out to the full map, in a new window.
+      const full = L.control({ position: 'topright' });
+      full.onAdd = () => el('a', { class: 'embed-full', href: `${location.pathname}${formatHash({ ...this.state, embed: false })}`, target: '_blank', rel: 'noopener' },
+        this.t('embed.full'), el('span', { class: 'sr-only' }, ` (${this.t('common.newWindow')})`));
+      full.addTo(map);
+    }
     L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
     this.syncLayers();
     const moved = debounce(() => this.onMoved(), 120);
@@ -176,8 +183,10 @@ class App {
     if (!(this.state.layers.has('ifn') || this.state.layers.has('contours'))) return;
     const level = this.currentLevel();
     try {
-      // Département outlines load beside the areas and are not waited for.
-      this.outline.refresh('departements').catch(() => {});
+      // Département outlines load beside the areas and are not waited for (at the
+      // département level the areas are their own outline).
+      if (level === 'departements') this.outline.geo.clearLayers();
+      else this.outline.refresh('departements').catch(() => {});
       const names = await this.areas.fields(level);
       if (names) this.ifnAxes = discoverAxes([{ properties: Object.fromEntries(names.map((n) => [n, null])) }]);
       const feats = await this.areas.refresh(level, { model: this.state.layers.has('ifn') ? this.state.ifn.model : null });
@@ -235,7 +244,7 @@ class App {
           t(`cat.${c.id === OTHER ? 'other' : c.id}`))),
         el('li', {}, el('span', { class: 'venue-marker approx legend-marker' }, el('span', { style: '--c:#5c5c5c' }, '•')), t('venues.approx')))));
     }
-    box.replaceChildren(...parts);
+    fill(box, ...parts);
     box.hidden = parts.length === 0;
   }
 
@@ -412,7 +421,7 @@ class App {
   showDetail(render, { focus = true } = {}) {
     this.detailRender = () => {
       const node = render();
-      document.getElementById('detail-body').replaceChildren(node);
+      fill(document.getElementById('detail-body'), node);
       return node;
     };
     const panel = document.getElementById('detail');
@@ -444,7 +453,7 @@ class App {
     this.writeHash();
     const [lon, lat] = f.geometry.coordinates;
     this.venues.ring([lat, lon]);
-    if (reveal) this.venues.reveal(f.id);
+    if (reveal) this.venues.reveal(f);
     const render = (feat) => () => venueCard(feat, this.t, this.lang, { onCommune: (code) => this.openCommune(code) });
     this.showDetail(render(f));
     // The list holds a subset of the fields: fetch the whole feature for the card.
@@ -582,7 +591,7 @@ class App {
       else if (v.includes(':')) return;
       else this.setTerritory({ kind: 'dep', code: v, name: this.departements.find((d) => d.code === v)?.name });
     });
-    box.replaceChildren(
+    fill(box, 
       el('h2', {}, t('territory.title')),
       el('p', { class: 'territory-name', id: 'territory-name' }, this.territoryLabel()),
       el('label', { for: 'territory-select' }, t('territory.choose')), select);
@@ -602,7 +611,7 @@ class App {
         }, cat ? el('span', { class: 'dot', style: `background:${cat.color}`, 'aria-hidden': 'true' }) : null,
         el('span', { class: 'label' }, facetLabel(t, f.id, v)), ' ', el('span', { class: 'count' }, '0'));
       }))));
-    box.replaceChildren(
+    fill(box, 
       el('h2', {}, t('filters.title')),
       el('p', { id: 'filter-summary', class: 'summary', role: 'status', 'aria-live': 'polite' }),
       el('p', { class: 'muted' }, t('filters.help')),
@@ -690,7 +699,7 @@ class App {
       this.writeHash();
       this.refreshAreas();
     });
-    box.replaceChildren(
+    fill(box, 
       el('h2', {}, t('layers.title')),
       check('lieux', t('layers.venues')),
       check('ifn', t('layers.ifn')),
@@ -728,7 +737,7 @@ class App {
     this.planTool ??= new PlanTool(this);
     if (f.gaps) children.push(this.gapTool.panel());
     if (f.sites || f.tours) children.push(this.planTool.panel(f));
-    box.replaceChildren(...children);
+    fill(box, ...children);
   }
 
   renderExport() {
@@ -755,7 +764,7 @@ class App {
     const urlBox = el('input', { type: 'text', readonly: true, id: 'export-url', class: 'mono' });
     for (const s of [layer, format, crs, scope]) s.addEventListener('change', update);
     const ogc = el('input', { type: 'text', readonly: true, id: 'ogc-url', class: 'mono', value: `${location.origin}/` });
-    box.replaceChildren(
+    fill(box, 
       el('h2', {}, t('export.title')),
       el('label', { for: 'export-layer' }, t('export.layer')), layer,
       el('label', { for: 'export-format' }, t('export.format')), format,
@@ -786,7 +795,7 @@ class App {
   openDialog(title, body) {
     const dialog = document.getElementById('dialog');
     document.getElementById('dialog-title').textContent = title;
-    document.getElementById('dialog-body').replaceChildren(body);
+    fill(document.getElementById('dialog-body'), body);
     if (!dialog.open) dialog.showModal();
   }
 

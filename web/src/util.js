@@ -42,6 +42,12 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** Replaces a node's children, skipping null, false and undefined ones. */
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c != null && c !== false));
+  return node;
+}
+
 /** Formats an integer with the locale's grouping (`12 345` in French). */
 export function formatInt(n, lang = 'fr') {
   if (n == null || Number.isNaN(n)) return '–';

@@ -130,6 +130,14 @@ export class VenueLayer {
       }
     });
     m.on('click', () => this.onSelect(f));
+    // A focused marker is a button: Enter or Space opens its card.
+    m.on('keypress', (e) => {
+      const ev = e.originalEvent;
+      if (ev.key === 'Enter' || ev.key === ' ' || ev.keyCode === 13) {
+        ev.preventDefault();
+        this.onSelect(f);
+      }
+    });
     return m;
   }
 
@@ -141,13 +149,11 @@ export class VenueLayer {
     });
   }
 
-  /** Shows a venue (zooming into its cluster if needed) and rings it. */
-  reveal(id) {
-    const m = this.markers.get(String(id));
-    if (!m) return;
-    this.cluster.zoomToShowLayer(m, () => {
-      this.ring(m.getLatLng());
-    });
+  /** Centres the map on a venue (zoomed in to street level at least) and rings it. */
+  reveal(f) {
+    const [lon, lat] = f.geometry.coordinates;
+    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 13));
+    this.ring([lat, lon]);
   }
 
   ring(latlng) {

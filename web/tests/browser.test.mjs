@@ -50,6 +50,16 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     return n + document.querySelectorAll('.leaflet-marker-pane .venue-marker').length;
   });
 
+  const endpoint = async (path, body) => {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
+    return res.status === 404 || res.status === 405 || !(res.headers.get('content-type') ?? '').includes('json') ? null : res.json();
+  };
+  const clickMapAt = async (lon, lat) => {
+    const pt = await page.evaluate(([lo, la]) => window.maillage.map.latLngToContainerPoint([la, lo]), [lon, lat]);
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + pt.x, box.y + pt.y);
+  };
+
   before(async () => {
     mkdirSync(S.artifacts, { recursive: true });
     server = await startServer(S);
@@ -199,6 +209,66 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     assert.match(await page.textContent('#legend'), /IFN 2023/);
   });
 
+  it('opens a venue card from a marker with the keyboard', async () => {
+    await open('#territoire=dep:81&carte=13/43.9289/2.1483');
+    await page.waitForSelector('.leaflet-marker-pane .venue-marker');
+    const marker = page.locator('.leaflet-marker-pane .venue-marker').first();
+    const label = await marker.getAttribute('aria-label');
+    assert.ok(label && label.length > 3, 'étiquette lue par les lecteurs d\'écran');
+    await marker.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#detail article[data-kind="venue"]');
+    assert.ok(label.startsWith((await page.textContent('#detail h2')).trim()));
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isVisible('#detail'), false);
+  });
+
+  it('finds the venues nearest to a clicked point', async () => {
+    await open('#territoire=dep:81&carte=11/43.7300/2.3000');
+    await page.waitForSelector('#tools button[data-pick="nearest"]');
+    await page.click('#tools button[data-pick="nearest"]');
+    const expected = await api('/api/nearest?lon=2.3&lat=43.73&k=5');
+    await clickMapAt(2.3, 43.73);
+    await page.waitForSelector('#detail article[data-kind="nearest"] ol.nearest li');
+    const names = await page.locator('#detail ol.nearest li button').allTextContents();
+    assert.deepEqual(names, expected.venues.map((v) => v.nom));
+    await shot('12-plus-proches');
+    await page.click('#detail-close');
+  });
+
+  it('offers the export of each layer with the territory, filters and CRS in the URL', async () => {
+    await open(`#territoire=dep:81&services=${encodeURIComponent(SERVICE)}`);
+    await page.selectOption('#export-layer', 'venues');
+    await page.selectOption('#export-format', 'csv');
+    await page.selectOption('#export-crs', '2154');
+    await page.selectOption('#export-scope', 'territoire');
+    const href = await page.getAttribute('#export-link', 'href');
+    const url = new URL(href, server.url);
+    assert.equal(url.searchParams.get('departement'), '81');
+    assert.equal(url.searchParams.get('services'), SERVICE);
+    assert.equal(url.searchParams.get('crs'), 'http://www.opengis.net/def/crs/EPSG/0/2154');
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    const rows = parseCsv(await res.text(), ',').filter((r) => r.length > 1);
+    const { shown } = await summary();
+    assert.equal(rows.length - 1, shown, 'une ligne par lieu filtré');
+    assert.equal(await page.inputValue('#ogc-url'), `${server.url}/`);
+  });
+
+  it('opens an EPCI found by name as the territory', async () => {
+    const hits = await api('/api/search?q=carmausin');
+    const epci = hits.find((h) => h.kind === 'epci');
+    assert.ok(epci, 'la recherche trouve l\'EPCI');
+    const expected = (await api(`/collections/venues/items?epci=${epci.code}&limit=1&f=json`)).numberMatched;
+    await page.fill('#search-input', 'Carmausin');
+    await page.waitForSelector(`#search-list li[data-code="${epci.code}"]`);
+    await page.click(`#search-list li[data-code="${epci.code}"]`);
+    await page.waitForFunction((n) => document.getElementById('filter-summary')?.dataset.total === String(n), expected);
+    assert.match(await page.textContent('#territory-name'), /Carmausin/);
+    assert.match(page.url(), new RegExp(`territoire=epci:${epci.code}`));
+    await shot('13-epci');
+  });
+
   it('has an English switch', async () => {
     await page.click('#btn-lang');
     assert.equal(await page.textContent('#filters h2'), 'Filter venues');
@@ -226,18 +296,11 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     assert.equal(await page.isVisible('#sidebar'), false);
     assert.equal(await page.isVisible('#table-section'), false);
     assert.equal(await page.isVisible('#map'), true);
+    const full = await page.getAttribute('a.embed-full', 'href');
+    assert.match(full, /territoire=dep:81/);
+    assert.doesNotMatch(full, /embed=1/);
     await shot('07-embed');
   });
-
-  const endpoint = async (path, body) => {
-    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
-    return res.status === 404 || res.status === 405 || !(res.headers.get('content-type') ?? '').includes('json') ? null : res.json();
-  };
-  const clickMapAt = async (lon, lat) => {
-    const pt = await page.evaluate(([lo, la]) => window.maillage.map.latLngToContainerPoint([la, lo]), [lon, lat]);
-    const box = await page.locator('#map').boundingBox();
-    await page.mouse.click(box.x + pt.x, box.y + pt.y);
-  };
 
   it('shows unserved communes and recomputes the indicators when a venue is added (what-if)', async (t) => {
     const body = { territory: { departements: ['81'] }, threshold_minutes: 20, ifn: { model: 'ifn2023', axis: 'total' } };
