@@ -600,9 +600,10 @@ class App {
   renderFilters() {
     const box = document.getElementById('filters');
     const t = this.t;
-    const groups = FACETS.map((f) => el('fieldset', { class: 'facet', 'data-facet': f.id },
-      el('legend', {}, t(`facet.${f.id}`)),
-      el('div', { class: 'facet-buttons' }, ...f.values.map((v) => {
+    // Categories and services open; the other groups fold away unless one of their values is on.
+    const groups = FACETS.map((f, i) => el('details', { class: 'facet', 'data-facet': f.id, open: i < 2 || this.state.filters[f.id].size > 0 },
+      el('summary', { id: `facet-title-${f.id}` }, t(`facet.${f.id}`)),
+      el('div', { class: 'facet-buttons', role: 'group', 'aria-labelledby': `facet-title-${f.id}` }, ...f.values.map((v) => {
         const pressed = this.state.filters[f.id].has(v);
         const cat = f.id === 'categorie' ? [...CATEGORIES, OTHER_CATEGORY].find((c) => c.id === v) : null;
         return el('button', {

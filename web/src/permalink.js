@@ -47,7 +47,7 @@ export function parseHash(hash, base = defaultState()) {
     if (raw) s.filters[f.id] = new Set(raw.split('|').filter((v) => f.values.includes(v)));
   }
   if (params.get('tableau') === 'tout') s.tableInView = false;
-  if (/^[\w.:-]{1,80}$/.test(params.get('lieu') ?? '')) s.venue = params.get('lieu');
+  if (/^[\w.:#-]{1,120}$/.test(params.get('lieu') ?? '')) s.venue = params.get('lieu');
   if (/^[0-9][0-9AB][0-9]{3}$/.test(params.get('commune') ?? '')) s.commune = params.get('commune');
   if (['fr', 'en'].includes(params.get('lang'))) s.lang = params.get('lang');
   if (params.get('embed') === '1') s.embed = true;

@@ -2,7 +2,7 @@
 
 import { splitAxis } from './ifn.js';
 
-export const GAP_COLORS = { served: '#d7ebd0', changed: '#2e9d5a', unlocated: '#cfd3d6', priority: ['#f7c59f', '#ee8a4e', '#c8472b', '#7a1c1c'] };
+export const GAP_COLORS = { served: '#d7ebd0', changed: '#1f7a43', unlocated: '#cfd3d6', priority: ['#f7c59f', '#ee8a4e', '#c8472b', '#7a1c1c'] };
 
 /** The territory of a gap request from the map's territory. */
 export function gapTerritory(territory) {
@@ -29,7 +29,7 @@ export function priorityClasses(communes) {
 }
 
 // Distinguishable day colours (dark enough for white text and thin lines on the light background).
-export const DAY_COLORS = ['#1f5fa8', '#c0392b', '#1e8449', '#8e44ad', '#b9770e', '#117a8b', '#6d4c41', '#c2185b', '#2e4053', '#7d6608'];
+export const DAY_COLORS = ['#1f5fa8', '#c0392b', '#1e8449', '#8e44ad', '#935c08', '#117a8b', '#6d4c41', '#c2185b', '#2e4053', '#7d6608'];
 export const DASHES = [null, '8 5', '2 5', '12 4 2 4'];
 
 /** Minutes after midnight as `HH:MM`. */

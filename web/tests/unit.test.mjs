@@ -205,3 +205,31 @@ test('every interface text used by the page exists in French and in English', ()
   }
   assert.deepEqual(missing, []);
 });
+
+function luminance(hex) {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('white symbols on category, cluster, site and day colours reach the WCAG AA contrast of 4.5:1', async () => {
+  const { DAY_COLORS, GAP_COLORS } = await import('../src/planning-model.js');
+  const css = readFileSync(join(here, '../src/style.css'), 'utf8');
+  const clusterColors = [...css.matchAll(/marker-cluster-(?:medium|large) span \{ background: (#[0-9a-f]{6})/g)].map((m) => m[1]);
+  const low = [];
+  for (const c of [...CATEGORIES.map((x) => x.color), '#5c5c5c', '#0b4f91', ...clusterColors, ...DAY_COLORS, GAP_COLORS.changed, GAP_COLORS.priority[3]]) {
+    if (contrast(c, '#ffffff') < 4.5) low.push(`${c}: ${contrast(c, '#ffffff').toFixed(2)}`);
+  }
+  assert.deepEqual(low, []);
+});
+
+test('interface text colours reach the WCAG AA contrast on their backgrounds', () => {
+  const css = readFileSync(join(here, '../src/style.css'), 'utf8');
+  const v = (name) => new RegExp(`--${name}: (#[0-9a-f]{6})`).exec(css)[1];
+  const pairs = [[v('ink'), v('bg')], [v('muted'), v('bg')], [v('muted'), v('panel')], [v('accent'), v('bg')], [v('accent'), '#e8f0f8'], [v('accent-ink'), v('accent')], [v('danger'), v('bg')], ['#5c4400', '#fff3cd'], ['#5c6670', '#ffffff']];
+  for (const [fg, bg] of pairs) assert.ok(contrast(fg, bg) >= 4.5, `${fg} sur ${bg} : ${contrast(fg, bg).toFixed(2)}`);
+});
