@@ -9,9 +9,11 @@ mod real;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use maillage_core::geo::{Intersects, Point};
 use maillage_core::{Catalog, VenueFilter};
 use maillage_plan::gaps::{
-    AddedVenue, GapIndex, GapRequest, GapResponse, Indicators, Status, VenueCriteria,
+    AccessSource, AddedVenue, GapIndex, GapRequest, GapResponse, IfnSource, Indicators, Status,
+    VenueCriteria,
 };
 
 const DEPARTEMENTS: [&str; 3] = ["81", "48", "82"];
@@ -93,7 +95,11 @@ fn a_permanence_at_an_unserved_town_hall_serves_it_and_worsens_nobody() {
         return;
     };
     for dep in DEPARTEMENTS {
-        let req = GapRequest::for_departements([dep]);
+        // 10 minutes leaves unserved communes in each of the three départements.
+        let req = GapRequest {
+            threshold_minutes: 10.0,
+            ..GapRequest::for_departements([dep])
+        };
         let before = index.analyse(catalog, &req).unwrap();
         let was = by_code(&before);
         let unserved: Vec<String> = before
@@ -108,10 +114,11 @@ fn a_permanence_at_an_unserved_town_hall_serves_it_and_worsens_nobody() {
             .take(10)
             .map(|c| c.code.to_string())
             .collect();
-        if unserved.is_empty() {
-            eprintln!("{dep} : aucune commune non desservie avec mairie");
-            continue;
-        }
+        assert_eq!(
+            unserved.len(),
+            10,
+            "{dep}: not enough unserved communes to test"
+        );
         for code in &unserved {
             let mut what_if = req.clone();
             what_if.added.push(AddedVenue::town_hall(code.clone()));
@@ -244,4 +251,82 @@ fn the_same_request_on_real_data_gives_the_same_bytes() {
     let a = serde_json::to_string(&index.analyse(catalog, &req).unwrap()).unwrap();
     let b = serde_json::to_string(&index.analyse(catalog, &req).unwrap()).unwrap();
     assert_eq!(a, b);
+}
+
+#[test]
+fn every_interior_access_point_lies_in_its_commune() {
+    let Some((catalog, index)) = loaded() else {
+        return;
+    };
+    let mut interior = 0;
+    for c in &catalog.communes {
+        let Some(a) = index.access_point(catalog, &c.code) else {
+            assert!(
+                c.town_hall.is_none() && c.boundary.0.is_empty(),
+                "{}",
+                c.code
+            );
+            continue;
+        };
+        if a.source == AccessSource::InteriorPoint {
+            interior += 1;
+            let [lon, lat] = a.position.lonlat;
+            assert!(
+                c.boundary.intersects(&Point::new(lon, lat)),
+                "{} {lon} {lat}",
+                c.code
+            );
+        }
+    }
+    let halls = catalog
+        .communes
+        .iter()
+        .filter(|c| c.town_hall.is_some())
+        .count();
+    assert_eq!(
+        interior + halls + index.communes_without_access_point(),
+        catalog.communes.len()
+    );
+    eprintln!(
+        "{} communes : {halls} mairies, {interior} points intérieurs, {} sans point d'accès",
+        catalog.communes.len(),
+        index.communes_without_access_point()
+    );
+}
+
+#[test]
+fn lozere_priorities_use_the_ifn_and_flag_fallbacks() {
+    let Some((catalog, index)) = loaded() else {
+        return;
+    };
+    let res = index
+        .analyse(catalog, &GapRequest::for_departements(["48"]))
+        .unwrap();
+    let measured = res
+        .communes
+        .iter()
+        .filter(|c| c.ifn_source == IfnSource::Measured)
+        .count();
+    assert!(measured > 0, "IFN 2023 not loaded");
+    for c in &res.communes {
+        // ifn_normalised is published to 1e-4, the priority to 1e-3.
+        let expected = f64::from(c.population) * c.ifn_normalised;
+        let tolerance = f64::from(c.population) * 5e-5 + 1e-3;
+        assert!((c.priority - expected).abs() <= tolerance, "{}", c.code);
+        assert_eq!(
+            c.ifn.is_some(),
+            c.ifn_source == IfnSource::Measured,
+            "{}",
+            c.code
+        );
+        if let Some(v) = c.ifn {
+            assert_eq!(c.fragile, v >= 7.0, "{}", c.code);
+        }
+    }
+    let s = &res.indicators.selection;
+    assert!(s.fragile_population > 0);
+    eprintln!(
+        "48 : {} communes dont {measured} avec IFN 2023 propre, population fragile {}",
+        s.communes, s.fragile_population
+    );
 }
