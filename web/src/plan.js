@@ -180,13 +180,18 @@ export class PlanTool {
     }
     const communes = await this.candidates();
     if (!communes) return;
-    const located = communes.filter((c) => c.access_lonlat);
-    const unserved = located.filter((c) => c.status === 'unserved');
+    // Demand: the unserved communes (weight = population × IFN by default); candidates: the
+    // server's default, the town halls of those communes. Costs in minutes at 50 km/h.
+    const unserved = communes.filter((c) => c.access_lonlat && c.status === 'unserved');
+    if (!unserved.length) {
+      this.app.status(t('plan.noUnserved'), true);
+      return;
+    }
     const body = {
-      demand: located.map((c) => ({ id: String(c.code), commune: String(c.code) })),
-      candidates: unserved.map((c) => ({ id: String(c.code), commune: String(c.code) })),
-      p: Math.min(this.p, Math.max(1, unserved.length)),
+      demand: unserved.map((c) => ({ id: String(c.code), commune: String(c.code) })),
+      p: Math.min(this.p, unserved.length),
       objective: this.objective,
+      speed_kmh: 50,
     };
     if (this.objective === 'coverage') body.radius = this.radius;
     this.app.status(t('plan.running'));
@@ -217,11 +222,13 @@ export class PlanTool {
     this.app.renderTools();
     this.app.showDetail(() => el('article', { class: 'card', 'data-kind': 'sites' },
       el('h2', { tabindex: '-1' }, `${t('plan.sitesTitle')} — ${this.app.territoryLabel()}`),
-      el('p', {}, t('plan.sitesResult', { n: chosen.length })),
-      el('ol', { class: 'nearest', id: 'plan-sites' }, ...chosen.map((id) => {
+      el('p', {}, t('plan.sitesResult', { n: chosen.length }), ' · ',
+        t('plan.objectiveValue', { v: formatNum(this.sites.objective_value, 1, this.app.lang), unit: this.sites.unit ?? '' })),
+      el('ol', { class: 'nearest', id: 'plan-sites' }, ...chosen.map((id, k) => {
         const c = byCode.get(id);
+        const covered = this.sites.covered_weight?.per_site?.[k];
         return el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => this.app.openCommune(id) }, c?.name ?? id),
-          c ? el('span', { class: 'muted' }, ` ${formatInt(c.population, this.app.lang)} hab.`) : null);
+          el('span', { class: 'muted' }, [c ? ` ${formatInt(c.population, this.app.lang)} hab.` : '', covered != null ? ` · ${t('plan.covered')} : ${formatNum(covered, 0, this.app.lang)}` : ''].join('')));
       })),
       el('div', { class: 'actions no-print' }, el('button', { type: 'button', onclick: () => window.print() }, t('common.print')))));
   }
