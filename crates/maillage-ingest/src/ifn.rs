@@ -191,7 +191,7 @@ pub fn read_ifn2023_epci(path: &Path) -> IngestResult<IfnTable<Ifn2023, EpciSire
 /// INSEE's code for "no EPCI".
 const NO_EPCI: &str = "ZZZZZZZZZ";
 
-fn read_ifn2023<K: Ord + std::fmt::Display>(
+fn read_ifn2023<K: Ord + Clone + std::fmt::Display>(
     path: &Path,
     key: impl Fn(&Row<'_>, usize) -> Result<K, Rejection>,
 ) -> IngestResult<IfnTable<Ifn2023, K>> {
@@ -323,7 +323,7 @@ impl IfnFile {
         }
     }
 
-    fn read_rows<K: Ord + std::fmt::Display, T>(
+    fn read_rows<K: Ord + Clone + std::fmt::Display, T>(
         mut self,
         key_field: &str,
         mut parse: impl FnMut(&Row<'_>) -> Result<(K, T), Rejection>,
@@ -338,7 +338,8 @@ impl IfnFile {
                 ),
             });
         }
-        let mut rows: BTreeMap<K, (u64, T)> = BTreeMap::new();
+        let mut rows: BTreeMap<K, T> = BTreeMap::new();
+        let mut lines: BTreeMap<K, u64> = BTreeMap::new();
         let mut rejections = Vec::new();
         let mut record = ByteRecord::new();
         loop {
@@ -365,9 +366,10 @@ impl IfnFile {
                 continue;
             }
             match parse(&row) {
-                Ok((key, value)) => match rows.entry(key) {
+                Ok((key, value)) => match lines.entry(key) {
                     Entry::Vacant(e) => {
-                        e.insert((line, value));
+                        rows.insert(e.key().clone(), value);
+                        e.insert(line);
                     }
                     Entry::Occupied(e) => rejections.push(Rejection {
                         file: self.name.clone(),
@@ -376,14 +378,13 @@ impl IfnFile {
                         reason: format!(
                             "code « {} » en double : déjà lu ligne {}",
                             e.key(),
-                            e.get().0
+                            e.get()
                         ),
                     }),
                 },
                 Err(r) => rejections.push(r),
             }
         }
-        let rows = rows.into_iter().map(|(k, (_, v))| (k, v)).collect();
         Ok(IfnTable { rows, rejections })
     }
 }

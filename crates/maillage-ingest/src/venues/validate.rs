@@ -135,10 +135,8 @@ pub(crate) fn check_row(schema: &Schema, row: RawRow) -> Result<Checked, Vec<Iss
             continue;
         }
         let text = match cell {
-            Cell::Text(s) => s.trim().to_string(),
-            Cell::List(mut items) if items.len() <= 1 => {
-                items.pop().unwrap_or_default().trim().to_string()
-            }
+            Cell::Text(s) => trimmed(s),
+            Cell::List(mut items) if items.len() <= 1 => trimmed(items.pop().unwrap_or_default()),
             Cell::List(items) => {
                 issue(
                     RejectKind::Malformed,
@@ -206,6 +204,15 @@ pub(crate) fn check_row(schema: &Schema, row: RawRow) -> Result<Checked, Vec<Iss
         Ok(Checked { record, warnings })
     } else {
         Err(issues)
+    }
+}
+
+/// The text without surrounding whitespace, reusing the allocation when there is none.
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_string()
     }
 }
 
