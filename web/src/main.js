@@ -89,6 +89,7 @@ class App {
       // Private mode: the hash still carries the language.
     }
     this.applyStatic();
+    this.setAttribution();
     this.buildPanels();
     this.renderTools();
     this.renderExport();
@@ -113,7 +114,7 @@ class App {
     });
     this.map = map;
     map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution(`<a href="#" data-about="1">${this.t('about.short')}</a>`);
+    this.setAttribution();
     for (const [name, z] of [['worldPane', 150], ['tilesPane', 200], ['areasPane', 300], ['outlinePane', 350], ['gapsPane', 380], ['highlightPane', 640]]) {
       map.createPane(name).style.zIndex = String(z);
     }
@@ -158,6 +159,13 @@ class App {
         this.openAbout();
       }
     });
+  }
+
+  /** The attribution link to the data sources, in the current language. */
+  setAttribution() {
+    if (this.attribution) this.map.attributionControl.removeAttribution(this.attribution);
+    this.attribution = `<a href="#" data-about="1">${this.t('about.short')}</a>`;
+    this.map.attributionControl.addAttribution(this.attribution);
   }
 
   syncLayers() {
@@ -237,7 +245,9 @@ class App {
     }
     if (this.gapTool?.active) parts.push(this.gapTool.legend());
     if (this.state.layers.has('lieux')) {
-      parts.push(el('details', { class: 'legend-block' },
+      // Keep the symbols list open across redraws if the user opened it.
+      const wasOpen = box.querySelector('details.legend-block')?.open ?? false;
+      parts.push(el('details', { class: 'legend-block', open: wasOpen },
         el('summary', {}, t('legend.venues')),
         el('ul', {}, ...[...CATEGORIES, OTHER_CATEGORY].map((c) => el('li', {},
           el('span', { class: 'venue-marker legend-marker' }, el('span', { style: `--c:${c.color}` }, c.symbol)),
