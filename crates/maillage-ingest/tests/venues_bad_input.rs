@@ -216,6 +216,20 @@ fn check_goes_on_after_a_fatal_file_and_prints_a_french_summary() {
         "{text}"
     );
     assert!(text.contains("id en double dans le fichier : 1"), "{text}");
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["rejected_by_reason"]["duplicate-id"], 1);
+    assert_eq!(json["rejections"][0]["line"], 4);
+    assert_eq!(json["errors"][1]["file"], "wrong-columns.csv");
+}
+
+#[test]
+fn check_reads_the_venue_files_of_a_folder_given_as_argument() {
+    let dedup = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/venues/dedup");
+    let report = check_venue_files(&[dedup], &|_| None);
+    assert!(report.errors.is_empty());
+    let files: Vec<&str> = report.files.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(files, ["a-mairies.csv", "b-reseau.json"]);
+    assert!(!report.has_problems());
 }
 
 #[test]

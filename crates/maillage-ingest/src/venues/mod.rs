@@ -153,7 +153,8 @@ pub fn read_venue_files(
 
 /// Checks the given venue files as `maillage import --check` does: like
 /// [`read_venue_files`], but a file that cannot be read is recorded in
-/// [`VenueReport::errors`] and the other files are still checked.
+/// [`VenueReport::errors`] and the other files are still checked. A folder stands for
+/// its venue files ([`venue_files`]).
 pub fn check_venue_files(
     paths: &[PathBuf],
     town_hall: &dyn Fn(&InseeCode) -> Option<Position>,
@@ -172,7 +173,21 @@ pub fn check_venue_files(
     };
     let reproject = default_reprojector();
     let mut import = Import::new(schema);
+    let mut files = Vec::with_capacity(paths.len());
     for path in paths {
+        if path.is_dir() {
+            match venue_files(path) {
+                Ok(inside) => files.extend(inside),
+                Err(e) => import.report.errors.push(FileError {
+                    file: path.display().to_string(),
+                    message: e.to_string(),
+                }),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    for path in &files {
         match read::read_file(path, schema) {
             Ok(raw) => import.add_file(raw, &*reproject, town_hall),
             Err(e) => import.report.errors.push(FileError {
