@@ -54,7 +54,14 @@ fn an_arrondissement_unknown_to_the_lookup_goes_to_its_city_hall_with_a_warning(
     assert_eq!(w.field, "code_insee");
     assert_eq!(
         w.reason,
-        "arrondissement « 69385 » sans mairie connue : lieu placé à la mairie de la commune 69123"
+        "arrondissement sans mairie connue : lieu placé à la mairie de sa commune (69385 → 69123)"
+    );
+    let summary = load.report.to_string();
+    assert!(
+        summary.contains(
+            "  code_insee : 1 — arrondissement sans mairie connue : lieu placé à la mairie de sa commune\n"
+        ),
+        "{summary}"
     );
 }
 

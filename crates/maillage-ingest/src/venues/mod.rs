@@ -409,7 +409,7 @@ fn place(
     let warning = (
         "code_insee".to_string(),
         format!(
-            "arrondissement « {code} » sans mairie connue : lieu placé à la mairie de la commune {city}"
+            "arrondissement sans mairie connue : lieu placé à la mairie de sa commune ({code} → {city})"
         ),
     );
     Ok((p, Placement::TownHall, Some(warning)))

@@ -174,9 +174,11 @@ impl fmt::Display for VenueReport {
             }
         }
         if !self.warnings.is_empty() {
+            // Grouped by field and reason, without the reason's final details in parentheses.
             let mut by_field: BTreeMap<(&str, &str), usize> = BTreeMap::new();
             for w in &self.warnings {
-                *by_field.entry((&w.field, &w.reason)).or_default() += 1;
+                let reason = w.reason.split(" (").next().unwrap_or(&w.reason);
+                *by_field.entry((&w.field, reason)).or_default() += 1;
             }
             writeln!(
                 f,
