@@ -37,7 +37,7 @@ data: build
 web:
 	@if [ -f web/package-lock.json ]; then scripts/web-build.sh; fi
 
-test: deps-test lint unit data web e2e
+test: deps-test data lint unit web e2e web-test
 
 lint:
 	$(CARGO) fmt --all -- --check
