@@ -51,5 +51,8 @@ unit:
 e2e: build
 	MAILLAGE_BIN=$(BIN) $(CARGO) test --locked -p maillage-e2e --release -- --test-threads 1
 
+web-test: build
+	MAILLAGE_BIN=$(BIN) scripts/web-test.sh
+
 bench:
 	$(CARGO) bench --workspace
