@@ -2,8 +2,8 @@
 
 use maillage_core::{Catalog, Commune};
 
-use super::request::{IfnModel, IfnSpec};
 use super::analysis::round;
+use super::request::{IfnModel, IfnSpec};
 use super::resolve::Plan;
 use super::{GapIndex, IfnSource};
 
