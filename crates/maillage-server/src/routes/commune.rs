@@ -9,10 +9,11 @@ use serde_json::{Value, json};
 
 use crate::{ApiError, ApiPath, ApiQuery, ApiResult, AppState};
 
-/// Straight-line distance × this factor approximates the road distance.
-pub const DETOUR_FACTOR: f64 = 1.3;
-/// Average speed used to turn distance into minutes.
-pub const SPEED_KMH: f64 = 60.0;
+/// Straight-line distance × this factor approximates the road distance (the gap
+/// analysis's default, one source of truth).
+pub const DETOUR_FACTOR: f64 = maillage_plan::gaps::DEFAULT_DETOUR_FACTOR;
+/// Average speed used to turn distance into minutes (the gap analysis's default).
+pub const SPEED_KMH: f64 = maillage_plan::gaps::DEFAULT_SPEED_KMH;
 
 fn venue_summary(v: &Venue, metres: f64) -> Value {
     let km = metres / 1000.0;

@@ -1,7 +1,9 @@
 //! Maillage's own JSON endpoints (under `/api/`) and `/health`.
 
 mod commune;
+pub mod gaps;
 mod meta;
+pub mod plan;
 pub mod search;
 
 use axum::Router;
@@ -18,4 +20,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/search", get(search::search))
         .route("/api/nearest", get(commune::nearest))
         .route("/api/communes/{code}", get(commune::commune_sheet))
+        .merge(gaps::router())
+        .merge(plan::router())
 }

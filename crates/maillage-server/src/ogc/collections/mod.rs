@@ -3,7 +3,10 @@
 pub mod communes;
 pub mod departements;
 pub mod epci;
+pub mod gaps;
 pub mod shared;
+pub mod sites;
+pub mod tours;
 pub mod town_halls;
 pub mod venues;
 
@@ -22,6 +25,9 @@ pub fn all(catalog: Arc<Catalog>) -> Vec<Arc<dyn Collection>> {
         Arc::new(venues::Venues::new(shared.clone())),
         Arc::new(town_halls::TownHalls::new(shared.clone())),
         Arc::new(epci::Epcis::new(shared.clone())),
-        Arc::new(departements::Departements::new(shared)),
+        Arc::new(departements::Departements::new(shared.clone())),
+        Arc::new(gaps::Gaps::new(shared.clone())),
+        Arc::new(sites::Sites::new(shared.clone())),
+        Arc::new(tours::Tours::new(shared)),
     ]
 }

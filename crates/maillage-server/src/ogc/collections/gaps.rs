@@ -1,0 +1,270 @@
+//! `gaps`: the coverage gap analysis of every commune with the default parameters
+//! (20 minutes, every venue, 50 km/h, detour 1.3, priority = population × IFN 2023
+//! `total` / 10), one point per commune at its access point (town hall, else a point
+//! inside the boundary).
+//!
+//! The provider interface serves one fixed set of features per catalog, so the
+//! parameters cannot change per request here: `GET /api/gaps?threshold=…&services=…&
+//! ifn_model=…` (same fields, GeoJSON or CSV) and `POST /api/gaps` (what-if) compute
+//! other variants. Filters here: `code`, `departement`, `epci`, `status`, `served`,
+//! `fragile`, `access_source`, `ifn_source`.
+
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
+
+use maillage_core::InseeCode;
+use maillage_plan::gaps::CommuneGap;
+
+use super::shared::Shared;
+use crate::ogc::provider::{
+    Collection, Field, FieldType, Filter, Geometry, GeometryType, Limits, Value,
+};
+use crate::routes::gaps::{DefaultGaps, GapCache, gap_cache};
+
+const I: FieldType = FieldType::Integer;
+const R: FieldType = FieldType::Real;
+const B: FieldType = FieldType::Boolean;
+
+/// Properties.
+pub const FIELDS: &[Field] = &[
+    Field::text("code", "code", "Code INSEE").filter(Filter::Exact),
+    Field::text("nom", "nom", "Nom de la commune"),
+    Field::typed("population", "population", I, "Population municipale"),
+    Field::text("departement", "dep", "Code du département").filter(Filter::Exact),
+    Field::text("epci", "epci", "SIREN de l'EPCI").filter(Filter::Exact),
+    Field::text(
+        "access_source",
+        "acces",
+        "Point d'accès : town_hall (mairie) ou interior_point (point intérieur du contour)",
+    )
+    .filter(Filter::Exact),
+    Field::typed(
+        "venue_id",
+        "lieu_num",
+        I,
+        "Numéro du lieu le plus proche dans le catalogue",
+    ),
+    Field::text(
+        "venue_key",
+        "lieu_id",
+        "Identifiant du lieu le plus proche dans sa source",
+    ),
+    Field::text("venue_name", "lieu_nom", "Nom du lieu le plus proche"),
+    Field::typed(
+        "distance_km",
+        "dist_km",
+        R,
+        "Distance à vol d'oiseau au lieu le plus proche (km)",
+    ),
+    Field::typed(
+        "minutes",
+        "minutes",
+        R,
+        "Temps de trajet estimé : distance × 1,3 / 50 km/h × 60 (minutes)",
+    ),
+    Field::typed(
+        "served",
+        "desservie",
+        B,
+        "Desservie : temps de trajet ≤ seuil (20 minutes)",
+    )
+    .filter(Filter::Exact),
+    Field::text(
+        "status",
+        "statut",
+        "served, unserved (au-delà du seuil ou aucun lieu) ou unlocated (sans point d'accès)",
+    )
+    .filter(Filter::Exact),
+    Field::typed(
+        "priority",
+        "priorite",
+        R,
+        "Priorité = population × IFN normalisé (IFN 2023 total / 10)",
+    ),
+    Field::typed(
+        "fragile",
+        "fragile",
+        B,
+        "Fragile : IFN 2023 total ≥ 7 (valeur propre de la commune)",
+    )
+    .filter(Filter::Exact),
+    Field::text("ifn_model", "ifn_modele", "Modèle d'IFN de la priorité"),
+    Field::text("ifn_axis", "ifn_axe", "Axe d'IFN de la priorité"),
+    Field::typed(
+        "ifn",
+        "ifn",
+        R,
+        "Valeur propre de la commune sur cet axe (échelle d'origine)",
+    ),
+    Field::typed(
+        "ifn_normalised",
+        "ifn_norm",
+        R,
+        "IFN normalisé utilisé dans la priorité (0–1)",
+    ),
+    Field::text(
+        "ifn_source",
+        "ifn_source",
+        "Origine de l'IFN normalisé : measured, epci_mean, departement_mean ou neutral",
+    )
+    .filter(Filter::Exact),
+    Field::typed(
+        "threshold_minutes",
+        "seuil_min",
+        R,
+        "Seuil de desserte utilisé (minutes)",
+    ),
+];
+
+/// The gaps collection: one feature per commune of the catalog, in INSEE order.
+pub struct Gaps {
+    shared: Arc<Shared>,
+    cache: OnceLock<Arc<GapCache>>,
+}
+
+impl Gaps {
+    /// The collection over the shared catalog; the analysis runs on first use.
+    pub fn new(shared: Arc<Shared>) -> Gaps {
+        Gaps {
+            shared,
+            cache: OnceLock::new(),
+        }
+    }
+
+    fn analysis(&self) -> Option<&DefaultGaps> {
+        let cache = self.cache.get_or_init(|| gap_cache(&self.shared.catalog));
+        cache.default_analysis(&self.shared.catalog)
+    }
+
+    fn result(&self, i: usize) -> Option<&CommuneGap> {
+        self.analysis()?.commune(i)
+    }
+}
+
+fn name_of<T: serde::Serialize>(v: &T) -> Value<'static> {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => Value::owned(s),
+        _ => Value::Null,
+    }
+}
+
+impl Collection for Gaps {
+    fn id(&self) -> &'static str {
+        "gaps"
+    }
+    fn title(&self) -> &'static str {
+        "Communes non desservies"
+    }
+    fn description(&self) -> &'static str {
+        "Pour chaque commune : lieu de médiation numérique le plus proche depuis la mairie (à défaut un point intérieur du contour), distance à vol d'oiseau, temps estimé (distance × 1,3 / 50 km/h), desservie si ce temps ≤ 20 minutes, priorité = population × IFN 2023 total / 10 (sans valeur : moyenne pondérée de l'EPCI, sinon du département, sinon 0,5). Paramètres fixes ici ; pour un autre seuil, un filtre de services, un autre IFN ou une hypothèse : GET ou POST /api/gaps."
+    }
+    fn layers(&self) -> &'static [&'static str] {
+        &["communes", "town-halls", "venues", "ifn-2023"]
+    }
+    fn geometry_type(&self) -> GeometryType {
+        GeometryType::Point
+    }
+    fn fields(&self) -> &'static [Field] {
+        FIELDS
+    }
+    fn limits(&self) -> Limits {
+        Limits {
+            default: 100,
+            max: 5_000,
+        }
+    }
+    fn len(&self) -> usize {
+        self.shared.catalog.communes.len()
+    }
+    fn feature_id(&self, i: usize) -> Cow<'_, str> {
+        match self.shared.catalog.communes.get(i) {
+            Some(c) => Cow::Borrowed(c.code.as_str()),
+            None => Cow::Borrowed(""),
+        }
+    }
+    fn index_of(&self, id: &str) -> Option<usize> {
+        let code: InseeCode = id.parse().ok()?;
+        self.shared.catalog.commune_index(&code)
+    }
+    fn row(&self, i: usize) -> Vec<Value<'_>> {
+        (0..FIELDS.len()).map(|k| self.value(i, k)).collect()
+    }
+    fn value(&self, i: usize, field: usize) -> Value<'_> {
+        let Some(c) = self.shared.catalog.communes.get(i) else {
+            return Value::Null;
+        };
+        match field {
+            0 => return Value::text(c.code.as_str()),
+            1 => return Value::text(&c.name),
+            2 => return Value::Int(i64::from(c.population)),
+            3 => return Value::text(c.departement.as_str()),
+            4 => {
+                return c
+                    .epci
+                    .as_ref()
+                    .map(|e| Value::text(e.as_str()))
+                    .unwrap_or(Value::Null);
+            }
+            _ => {}
+        }
+        let Some(analysis) = self.analysis() else {
+            return Value::Null;
+        };
+        let Some(g) = analysis.commune(i) else {
+            return Value::Null;
+        };
+        let p = &analysis.response.parameters;
+        match field {
+            5 => g.access_source.map(|s| name_of(&s)).unwrap_or(Value::Null),
+            6 => g
+                .nearest
+                .as_ref()
+                .and_then(|n| n.id)
+                .map(|id| Value::Int(i64::from(id)))
+                .unwrap_or(Value::Null),
+            7 => g
+                .nearest
+                .as_ref()
+                .map(|n| Value::text(&n.key))
+                .unwrap_or(Value::Null),
+            8 => g
+                .nearest
+                .as_ref()
+                .map(|n| Value::text(&n.name))
+                .unwrap_or(Value::Null),
+            9 => Value::real(g.distance_km),
+            10 => Value::real(g.minutes),
+            11 => Value::Bool(g.served),
+            12 => name_of(&g.status),
+            13 => Value::real(Some(g.priority)),
+            14 => Value::Bool(g.fragile),
+            15 => Value::text(p.ifn_model),
+            16 => Value::text(p.ifn_axis),
+            17 => Value::real(g.ifn),
+            18 => Value::real(Some(g.ifn_normalised)),
+            19 => name_of(&g.ifn_source),
+            20 => Value::real(Some(p.threshold_minutes)),
+            _ => Value::Null,
+        }
+    }
+    fn geometry(&self, i: usize) -> Geometry<'_> {
+        match self.result(i).and_then(|g| g.access_lonlat) {
+            Some(p) => Geometry::Point(p),
+            None => Geometry::Empty,
+        }
+    }
+    fn candidates(&self, bbox: [f64; 4]) -> Vec<usize> {
+        let inside =
+            |p: [f64; 2]| p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3];
+        (0..self.len())
+            .filter(|&i| {
+                self.result(i)
+                    .and_then(|g| g.access_lonlat)
+                    .is_some_and(inside)
+            })
+            .collect()
+    }
+    fn warm_up(&self) {
+        let _ = self.analysis();
+    }
+}

@@ -1,0 +1,516 @@
+//! `POST /api/gaps` and `GET /api/gaps`: the coverage gap analysis of
+//! [`maillage_plan::gaps`] (nearest venue per commune, served/unserved, priority,
+//! indicators per EPCI and département, what-if).
+//!
+//! - `POST /api/gaps`: body = a [`GapRequest`] (every field optional; unknown keys are
+//!   refused), at most [`MAX_BODY_BYTES`]. Output: the [`GapResponse`] as JSON (default),
+//!   or with `?f=geojson` (or `Accept: application/geo+json`) a FeatureCollection of the
+//!   access points with the indicators as a foreign member, or `?f=csv` one row per
+//!   commune ([`GapRow::FIELDS`]).
+//! - `GET /api/gaps?departement=81&threshold=20&…`: the same analysis from query
+//!   parameters (see [`QUERY_PARAMETERS`]), for links and GIS clients; the what-if
+//!   (`added`, `removed`) and the travel-time matrix need the POST.
+//!
+//! The [`GapIndex`] is built once per catalog ([`gap_cache`]), so a what-if only pays for
+//! the analysis itself. The computation and the serialisation run on the blocking pool.
+
+use std::sync::{Arc, OnceLock, RwLock, Weak};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
+use axum::routing::get;
+use maillage_core::Catalog;
+use maillage_plan::gaps::{
+    GapError, GapIndex, GapRequest, GapResponse, GapRow, IfnChoice, IfnModel, IfnScale, Status,
+};
+use serde_json::{Value, json};
+
+use crate::ogc::query::pairs;
+use crate::{ApiError, ApiJson, ApiResult, AppState};
+
+/// Largest accepted body of `POST /api/gaps`: 16 MiB (a travel-time matrix of about a
+/// million pairs written compactly).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Query parameters of `GET /api/gaps`, with their meaning (French).
+pub const QUERY_PARAMETERS: [(&str, &str); 14] = [
+    (
+        "departement",
+        "Codes de départements séparés par des virgules (ex. 81,48)",
+    ),
+    ("epci", "SIREN d'EPCI séparés par des virgules"),
+    (
+        "commune",
+        "Codes INSEE de communes séparés par des virgules",
+    ),
+    (
+        "threshold",
+        "Seuil en minutes au-delà duquel une commune est non desservie (défaut 20)",
+    ),
+    ("speed_kmh", "Vitesse moyenne en km/h (défaut 50)"),
+    (
+        "detour_factor",
+        "Coefficient de détour route / vol d'oiseau (défaut 1,3)",
+    ),
+    (
+        "services",
+        "Seuls les lieux offrant l'un de ces services (séparés par |)",
+    ),
+    (
+        "typologies",
+        "Seuls les lieux de l'une de ces typologies (séparées par |)",
+    ),
+    (
+        "publics",
+        "Seuls les lieux accueillant l'un de ces publics (séparés par |)",
+    ),
+    ("fixed_only", "true : sans les lieux itinérants"),
+    ("ifn_model", "ifn2023 (défaut) ou ifn2020"),
+    (
+        "ifn_axis",
+        "Axe de l'IFN (défaut : total pour 2023, score_global pour 2020)",
+    ),
+    (
+        "ifn_scale",
+        "IFN 2020 : échelle de référence departement, region (défaut) ou epci",
+    ),
+    ("f", "json (défaut), geojson ou csv"),
+];
+
+/// The index of a catalog and its default analysis (every commune, default parameters).
+pub struct GapCache {
+    /// Access points, R-trees, unfiltered nearest venues.
+    pub index: GapIndex,
+    default: OnceLock<Option<DefaultGaps>>,
+}
+
+/// The default analysis of a whole catalog and where each commune's result is.
+pub struct DefaultGaps {
+    /// The response (communes by priority).
+    pub response: GapResponse,
+    /// Per `catalog.communes` index: position in `response.communes`.
+    pub position: Vec<Option<u32>>,
+}
+
+impl DefaultGaps {
+    /// The result of commune `i` (catalog index).
+    pub fn commune(&self, i: usize) -> Option<&maillage_plan::gaps::CommuneGap> {
+        let k = (*self.position.get(i)?)?;
+        self.response.communes.get(k as usize)
+    }
+
+    /// Whether commune `i` (catalog index) is unserved with the default parameters.
+    pub fn is_unserved(&self, i: usize) -> bool {
+        self.commune(i)
+            .is_some_and(|c| c.status == Status::Unserved)
+    }
+}
+
+impl GapCache {
+    /// The analysis of every commune with the default parameters (20 minutes, every
+    /// venue, 50 km/h, detour 1.3, IFN 2023 `total`), computed once; `None` for a
+    /// catalog without communes.
+    pub fn default_analysis(&self, catalog: &Catalog) -> Option<&DefaultGaps> {
+        self.default
+            .get_or_init(|| {
+                let response = match self.index.analyse(catalog, &GapRequest::default()) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        tracing::warn!("analyse des manques par défaut impossible : {e}");
+                        return None;
+                    }
+                };
+                let mut position = vec![None; catalog.communes.len()];
+                for (k, c) in response.communes.iter().enumerate() {
+                    if let Some(i) = catalog.commune_index(&c.code) {
+                        position[i] = Some(k as u32);
+                    }
+                }
+                Some(DefaultGaps { response, position })
+            })
+            .as_ref()
+    }
+}
+
+type Registry = RwLock<Vec<(Weak<Catalog>, Arc<GapCache>)>>;
+
+fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| RwLock::new(Vec::new()))
+}
+
+/// The gap index of a catalog, built on first use (tens of milliseconds for France) and
+/// kept while the catalog lives. Blocking: call it off the async workers.
+pub fn gap_cache(catalog: &Arc<Catalog>) -> Arc<GapCache> {
+    let same = |w: &Weak<Catalog>| std::ptr::eq(w.as_ptr(), Arc::as_ptr(catalog));
+    if let Some(c) = registry()
+        .read()
+        .ok()
+        .and_then(|r| r.iter().find(|(w, _)| same(w)).map(|(_, c)| c.clone()))
+    {
+        return c;
+    }
+    let mut guard = match registry().write() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    guard.retain(|(w, _)| w.strong_count() > 0);
+    if let Some((_, c)) = guard.iter().find(|(w, _)| same(w)) {
+        return c.clone();
+    }
+    let started = Instant::now();
+    let cache = Arc::new(GapCache {
+        index: GapIndex::build(catalog),
+        default: OnceLock::new(),
+    });
+    tracing::info!(
+        "index des manques construit en {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    guard.push((Arc::downgrade(catalog), cache.clone()));
+    cache
+}
+
+/// Routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/api/gaps",
+        get(get_gaps)
+            .post(post_gaps)
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+    )
+}
+
+/// Output format of the planning endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// The response object.
+    Json,
+    /// A GeoJSON FeatureCollection.
+    GeoJson,
+    /// CSV rows.
+    Csv,
+}
+
+impl Output {
+    /// The format named by `f=`, else by the `Accept` header (`application/geo+json`,
+    /// `text/csv`), else JSON.
+    pub fn negotiate(raw: Option<&str>, headers: &HeaderMap) -> ApiResult<Output> {
+        if let Some((_, f)) = pairs(raw).into_iter().find(|(k, _)| k == "f") {
+            return Output::parse(&f).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "format f={f} non pris en charge ; valeurs possibles : json, geojson, csv"
+                ))
+            });
+        }
+        let accept = headers
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let mut best: Option<(f32, Output)> = None;
+        for part in accept.split(',') {
+            let mut bits = part.split(';');
+            let media = bits.next().unwrap_or("").trim();
+            let q = bits
+                .filter_map(|b| b.trim().strip_prefix("q="))
+                .find_map(|v| v.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let output = match media {
+                "application/geo+json" => Output::GeoJson,
+                "text/csv" => Output::Csv,
+                "application/json" => Output::Json,
+                _ => continue,
+            };
+            if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
+                best = Some((q, output));
+            }
+        }
+        Ok(best.map(|(_, o)| o).unwrap_or(Output::Json))
+    }
+
+    /// `json`, `geojson` or `csv`.
+    pub fn parse(s: &str) -> Option<Output> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "json" => Some(Output::Json),
+            "geojson" => Some(Output::GeoJson),
+            "csv" => Some(Output::Csv),
+            _ => None,
+        }
+    }
+
+    /// The media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Output::Json => "application/json",
+            Output::GeoJson => "application/geo+json",
+            Output::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+/// A response with a body already serialised, and the computation time as `Server-Timing`.
+pub fn respond(
+    output: Output,
+    bytes: Vec<u8>,
+    file_stem: &str,
+    compute_ms: f64,
+) -> ApiResult<Response> {
+    let mut res = Response::new(Body::from(bytes));
+    let h = res.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(output.media_type()));
+    if output == Output::Csv {
+        let v = format!("attachment; filename=\"{file_stem}.csv\"");
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.insert(CONTENT_DISPOSITION, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("compute;dur={compute_ms:.1}")) {
+        h.insert("server-timing", v);
+    }
+    Ok(res)
+}
+
+/// A refused analysis as an HTTP error: 400 for the caller's faults, 500 otherwise.
+pub fn gap_error(e: GapError) -> ApiError {
+    if e.is_bad_request() {
+        ApiError::bad_request(e.to_string())
+    } else {
+        ApiError::internal(e)
+    }
+}
+
+/// The rows of a response as CSV (header [`GapRow::FIELDS`]).
+pub fn gap_rows_csv(resp: &GapResponse) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.write_record(GapRow::FIELDS)?;
+    for row in resp.rows() {
+        w.serialize(row)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Serialises a response in a format.
+pub fn gap_body(resp: &GapResponse, output: Output) -> Result<Vec<u8>, String> {
+    match output {
+        Output::Json => serde_json::to_vec(resp).map_err(|e| e.to_string()),
+        Output::GeoJson => serde_json::to_vec(&resp.to_geojson()).map_err(|e| e.to_string()),
+        Output::Csv => gap_rows_csv(resp).map_err(|e| e.to_string()),
+    }
+}
+
+async fn run_analysis(state: &AppState, req: GapRequest, output: Output) -> ApiResult<Response> {
+    let catalog = state.catalog.clone();
+    let (result, ms) = tokio::task::spawn_blocking(move || {
+        let cache = gap_cache(&catalog);
+        let started = Instant::now();
+        let resp = cache.index.analyse(&catalog, &req);
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        (resp.map(|r| gap_body(&r, output)), ms)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let bytes = result.map_err(gap_error)?.map_err(ApiError::internal)?;
+    respond(output, bytes, "manques", ms)
+}
+
+/// `POST /api/gaps`: the analysis of a [`GapRequest`] (what-if and matrix included).
+pub async fn post_gaps(
+    State(s): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<GapRequest>,
+) -> ApiResult<Response> {
+    for (k, _) in pairs(raw.as_deref()) {
+        if k != "f" {
+            return Err(ApiError::bad_request_code(
+                "InvalidParameter",
+                format!(
+                    "paramètre inconnu « {k} » : les paramètres de l'analyse vont dans le corps JSON ; seul f (json, geojson, csv) est accepté dans l'adresse"
+                ),
+            ));
+        }
+    }
+    let output = Output::negotiate(raw.as_deref(), &headers)?;
+    run_analysis(&s, req, output).await
+}
+
+/// `GET /api/gaps`: the analysis from query parameters ([`QUERY_PARAMETERS`]).
+pub async fn get_gaps(
+    State(s): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let req = request_from_query(raw.as_deref())?;
+    let output = Output::negotiate(raw.as_deref(), &headers)?;
+    run_analysis(&s, req, output).await
+}
+
+fn number(name: &str, v: &str) -> ApiResult<f64> {
+    v.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .map_err(|_| ApiError::bad_request(format!("{name}={v} : un nombre est attendu")))
+}
+
+fn list(v: &str, sep: char) -> Vec<String> {
+    v.split(sep)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Builds a [`GapRequest`] from the query string of `GET /api/gaps`.
+pub fn request_from_query(raw: Option<&str>) -> ApiResult<GapRequest> {
+    let params = pairs(raw);
+    let mut req = GapRequest::default();
+    let mut seen: Vec<&str> = Vec::new();
+    let (mut model, mut axis, mut scale) = (None, None, None);
+    for (k, v) in &params {
+        if seen.contains(&k.as_str()) {
+            return Err(ApiError::bad_request_code(
+                "InvalidParameter",
+                format!("paramètre « {k} » donné plusieurs fois"),
+            ));
+        }
+        seen.push(k);
+        match k.as_str() {
+            "departement" => req.territory.departements = list(v, ','),
+            "epci" => req.territory.epcis = list(v, ','),
+            "commune" => req.territory.communes = list(v, ','),
+            "threshold" => req.threshold_minutes = number(k, v)?,
+            "speed_kmh" => req.speed_kmh = number(k, v)?,
+            "detour_factor" => req.detour_factor = number(k, v)?,
+            "services" => req.filter.services = list(v, '|'),
+            "typologies" => req.filter.typologies = list(v, '|'),
+            "publics" => req.filter.publics = list(v, '|'),
+            "fixed_only" => {
+                req.filter.fixed_only = match v.trim() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => {
+                        return Err(ApiError::bad_request(format!(
+                            "fixed_only={v} : true ou false attendu"
+                        )));
+                    }
+                }
+            }
+            "ifn_model" => model = Some(v.parse::<IfnModel>().map_err(gap_error)?),
+            "ifn_axis" => axis = Some(v.trim().to_string()),
+            "ifn_scale" => scale = Some(v.parse::<IfnScale>().map_err(gap_error)?),
+            "f" => {}
+            _ => {
+                return Err(ApiError::bad_request_code(
+                    "InvalidParameter",
+                    format!(
+                        "paramètre inconnu « {k} » ; paramètres acceptés : {}",
+                        QUERY_PARAMETERS
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    if model.is_some() || axis.is_some() || scale.is_some() {
+        req.ifn = IfnChoice {
+            model: model.unwrap_or(IfnModel::Ifn2023),
+            scale,
+            axis,
+        };
+    }
+    Ok(req)
+}
+
+/// OpenAPI 3.0 path items of `/api/gaps`, for the API document.
+pub fn openapi_paths() -> Value {
+    let formats = json!({
+        "application/json": { "schema": { "type": "object" } },
+        "application/geo+json": { "schema": { "type": "object" } },
+        "text/csv": { "schema": { "type": "string" } },
+    });
+    let error = json!({ "description": "Requête invalide (message en français)",
+        "content": { "application/json": { "schema": { "type": "object",
+            "properties": { "code": { "type": "string" }, "description": { "type": "string" }, "status": { "type": "integer" } } } } } });
+    let params: Vec<Value> = QUERY_PARAMETERS
+        .iter()
+        .map(|(name, description)| {
+            json!({ "name": name, "in": "query", "required": false,
+                "description": description, "schema": { "type": "string" } })
+        })
+        .collect();
+    json!({
+        "/api/gaps": {
+            "get": {
+                "summary": "Communes non desservies (paramètres dans l'adresse)",
+                "description": "Analyse des manques : pour chaque commune, lieu le plus proche, temps estimé (distance × détour / vitesse), desservie si temps ≤ seuil, priorité = population × IFN normalisé ; indicateurs par EPCI, département et sélection.",
+                "operationId": "getGaps",
+                "parameters": params,
+                "responses": { "200": { "description": "Résultat", "content": formats }, "400": error },
+            },
+            "post": {
+                "summary": "Communes non desservies, avec hypothèses (what-if) et matrice de temps",
+                "description": format!("Corps : territory {{departements, epcis, communes}}, filter {{services, typologies, publics, fixed_only}}, threshold_minutes (20), speed_kmh (50), detour_factor (1,3), ifn {{model, scale, axis}}, matrix, added [{{lonlat}} | {{town_hall}}], removed. Corps limité à {} Mio. f=json|geojson|csv.", MAX_BODY_BYTES / (1024 * 1024)),
+                "operationId": "postGaps",
+                "parameters": [{ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json", "geojson", "csv"] } }],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } } } },
+                "responses": { "200": { "description": "Résultat", "content": formats }, "400": error, "413": error },
+            },
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parameters_become_a_gap_request() {
+        let req = request_from_query(Some(
+            "departement=81,48&threshold=15&services=A%7CB&fixed_only=true&ifn_model=ifn2020&ifn_axis=acces_information",
+        ))
+        .unwrap();
+        assert_eq!(req.territory.departements, vec!["81", "48"]);
+        assert_eq!(req.threshold_minutes, 15.0);
+        assert_eq!(req.filter.services, vec!["A", "B"]);
+        assert!(req.filter.fixed_only);
+        assert_eq!(req.ifn.model, IfnModel::Ifn2020);
+        assert_eq!(req.ifn.axis.as_deref(), Some("acces_information"));
+    }
+
+    #[test]
+    fn unknown_or_repeated_query_parameters_are_refused_in_french() {
+        let e = request_from_query(Some("seuil=20")).unwrap_err();
+        assert_eq!(e.status().as_u16(), 400);
+        assert!(e.message().contains("paramètre inconnu « seuil »"), "{e}");
+        let e = request_from_query(Some("threshold=20&threshold=30")).unwrap_err();
+        assert!(e.message().contains("plusieurs fois"), "{e}");
+        let e = request_from_query(Some("threshold=vingt")).unwrap_err();
+        assert!(e.message().contains("un nombre est attendu"), "{e}");
+        let e = request_from_query(Some("ifn_model=ifn2099")).unwrap_err();
+        assert!(e.message().contains("ifn2099"), "{e}");
+    }
+
+    #[test]
+    fn the_format_comes_from_f_then_from_accept() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Output::negotiate(None, &h).unwrap(), Output::Json);
+        h.insert(
+            ACCEPT,
+            HeaderValue::from_static("application/geo+json, application/json;q=0.5"),
+        );
+        assert_eq!(Output::negotiate(None, &h).unwrap(), Output::GeoJson);
+        assert_eq!(Output::negotiate(Some("f=csv"), &h).unwrap(), Output::Csv);
+        assert!(Output::negotiate(Some("f=xml"), &h).is_err());
+    }
+}
