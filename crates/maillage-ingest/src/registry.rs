@@ -264,6 +264,7 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
     let cols = Columns::new(path, member, &header);
     let c = CommuneColumns {
         id: cols.get("id")?,
+        parent: cols.get("commune_parent_id")?,
         code: cols.get("code")?,
         kind: cols.get("type")?,
         nom: cols.get("nom")?,
@@ -286,6 +287,10 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
         ..Registry::default()
     };
     let mut rec = csv::ByteRecord::new();
+    // Town halls of communes déléguées (COMD) by parent row id, and the parent row id of
+    // each commune: a commune nouvelle without its own town hall uses its chef-lieu's.
+    let mut delegated_halls: HashMap<String, Vec<(InseeCode, TownHall)>> = HashMap::new();
+    let mut row_ids: Vec<String> = Vec::new();
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
@@ -305,6 +310,19 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
             }
             continue;
         }
+        if rec.get(c.kind) == Some(b"COMD") {
+            let mut ignore = |_: &str, _: String| {};
+            if let (Ok(code), Some(hall)) = (
+                text(&rec, c.code).parse::<InseeCode>(),
+                town_hall(&rec, &c, reproject, &mut ignore),
+            ) {
+                delegated_halls
+                    .entry(text(&rec, c.parent).to_string())
+                    .or_default()
+                    .push((code, hall));
+            }
+            continue;
+        }
         if rec.get(c.kind) != Some(b"COM") {
             continue;
         }
@@ -316,12 +334,27 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
                 commune.postal_codes = postal_by_commune_id
                     .remove(text(&rec, c.id))
                     .unwrap_or_default();
-                registry.without_boundary += usize::from(commune.boundary.0.is_empty());
-                registry.without_town_hall += usize::from(commune.town_hall.is_none());
+                row_ids.push(text(&rec, c.id).to_string());
                 registry.communes.push(commune);
             }
             Err((field, reason)) => rejections.push(reject(&label, line, field, reason)),
         }
+    }
+    for (commune, row_id) in registry.communes.iter_mut().zip(&row_ids) {
+        if commune.town_hall.is_none()
+            && let Some(halls) = delegated_halls.get_mut(row_id)
+        {
+            // The chef-lieu shares the commune nouvelle's code; else the first delegated one.
+            let pick = halls
+                .iter()
+                .position(|(code, _)| *code == commune.code)
+                .unwrap_or(0);
+            if !halls.is_empty() {
+                commune.town_hall = Some(halls.swap_remove(pick).1);
+            }
+        }
+        registry.without_boundary += usize::from(commune.boundary.0.is_empty());
+        registry.without_town_hall += usize::from(commune.town_hall.is_none());
     }
     registry.rejections = rejections;
     Ok(registry)
@@ -329,6 +362,7 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
 
 struct CommuneColumns {
     id: usize,
+    parent: usize,
     code: usize,
     kind: usize,
     nom: usize,
