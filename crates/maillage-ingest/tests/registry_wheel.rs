@@ -121,7 +121,10 @@ fn the_real_wheel_holds_every_commune_of_france_with_town_halls() {
     assert!(reg.epcis.len() > 1200, "{}", reg.epcis.len());
     // 45 arrondissements (Paris 20, Marseille 16, Lyon 9); the registry locates 34 of their town halls.
     assert_eq!(reg.arrondissement_town_halls.len(), 34);
-    assert!(reg.arrondissement_town_halls.contains_key(&"75107".parse().unwrap()));
+    assert!(
+        reg.arrondissement_town_halls
+            .contains_key(&"75107".parse().unwrap())
+    );
 }
 
 #[test]
