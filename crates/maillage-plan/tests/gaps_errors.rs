@@ -231,31 +231,3 @@ fn an_index_built_for_another_catalog_is_refused() {
     assert!(!err.is_bad_request());
     assert!(err.to_string().contains("reconstruisez-le"));
 }
-
-#[test]
-fn query_parameters_that_do_not_parse_are_named() {
-    use maillage_plan::gaps::GapQuery;
-    let q = GapQuery {
-        threshold: Some("vingt".into()),
-        ..GapQuery::default()
-    };
-    assert_eq!(
-        q.to_request().unwrap_err().to_string(),
-        "paramètre « threshold » : nombre attendu, trouvé « vingt »"
-    );
-    let q = GapQuery {
-        fixed_only: Some("peut-être".into()),
-        ..GapQuery::default()
-    };
-    assert!(
-        q.to_request()
-            .unwrap_err()
-            .to_string()
-            .contains("fixed_only")
-    );
-    let q = GapQuery {
-        ifn: Some("ifn1999".into()),
-        ..GapQuery::default()
-    };
-    assert!(matches!(q.to_request(), Err(GapError::BadIfn(_))));
-}

@@ -485,27 +485,3 @@ fn an_epci_territory_selects_its_communes_only() {
     req.territory.epcis = vec![B.into()];
     assert_eq!(codes(&run(&req)), vec!["81004", "81005"]);
 }
-
-#[test]
-fn query_parameters_give_the_same_result_as_the_json_request() {
-    use maillage_plan::gaps::GapQuery;
-    let q: GapQuery = serde_json::from_str(
-        r#"{"departement": "81", "commune": "82001", "threshold": "25,5",
-            "ifn": "ifn2020", "ifn_scale": "region", "ifn_axis": "score_global",
-            "service": "Aide aux démarches administratives, Autre", "fixed_only": "false"}"#,
-    )
-    .unwrap();
-    let from_query = q.to_request().unwrap();
-    let json: GapRequest = serde_json::from_str(
-        r#"{"territory": {"departements": ["81"], "communes": ["82001"]},
-            "threshold_minutes": 25.5,
-            "ifn": {"model": "ifn2020", "scale": "region", "axis": "score_global"},
-            "filter": {"services": ["Aide aux démarches administratives", "Autre"]}}"#,
-    )
-    .unwrap();
-    assert_eq!(from_query, json);
-    assert_eq!(
-        serde_json::to_string(&run(&from_query)).unwrap(),
-        serde_json::to_string(&run(&json)).unwrap()
-    );
-}

@@ -86,9 +86,6 @@ pub enum GapError {
         /// What is wrong.
         message: String,
     },
-    /// A query-string parameter that cannot be read.
-    #[error("{0}")]
-    BadParameter(String),
     /// The [`GapIndex`](super::GapIndex) was built for another catalog.
     #[error(
         "index des manques construit pour un autre catalogue ({expected}, reçu {found}) : reconstruisez-le"

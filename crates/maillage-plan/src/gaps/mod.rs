@@ -60,7 +60,6 @@ mod error;
 mod fragility;
 mod index;
 mod indicators;
-mod query;
 mod request;
 mod resolve;
 mod response;
@@ -69,7 +68,6 @@ use maillage_core::Catalog;
 
 pub use error::GapError;
 pub use index::{AccessPoint, AccessSource, GapIndex};
-pub use query::GapQuery;
 pub use request::{
     AddedVenue, DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MINUTES, GapRequest,
     IFN2020_INVERTED_AXIS, IfnChoice, IfnModel, IfnScale, MatrixEntry, Territory, TravelMatrix,
