@@ -80,9 +80,9 @@ export async function fetchAllItems(collection, params, { signal, onPage, maxPag
 }
 
 /**
- * Which optional endpoints this server has. Read from the OpenAPI document (`/api`) so that no
- * request is made to a route that may not exist; GET tools are also recognised by a harmless
- * probe whose answer must be JSON (a missing route falls back to the page's HTML).
+ * Which optional endpoints this server has: those its OpenAPI document (`/api`) lists, else
+ * those that answer a small valid request with JSON. A missing GET route falls back to the
+ * page's HTML (no error); the POST-only planning routes are probed with a one-point problem.
  */
 export async function detectFeatures({ signal } = {}) {
   const found = { search: false, nearest: false, communeSheet: false, gaps: false, sites: false, tours: false, collections: new Set() };
@@ -108,13 +108,28 @@ export async function detectFeatures({ signal } = {}) {
       return false;
     }
   };
-  const [cols, search, nearest] = await Promise.all([
+  const probePost = async (url, body) => {
+    try {
+      await postJSON(url, body, { signal });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const here = { lon: 2.148, lat: 43.928 };
+  const [cols, search, nearest, gaps] = await Promise.all([
     getJSON('/collections', { signal }).catch(() => ({ collections: [] })),
-    found.search ? true : probe('/api/search?q=albi'),
-    found.nearest ? true : probe('/api/nearest?lon=2.15&lat=43.93&k=1'),
+    found.search || probe('/api/search?q=albi'),
+    found.nearest || probe(`/api/nearest?lon=${here.lon}&lat=${here.lat}&k=1`),
+    found.gaps || probe('/api/gaps?commune=81004'),
   ]);
+  // The planning routes only take POST: probe them only when the gap analysis exists (same
+  // generation of the server), with the smallest valid problem.
+  const [sites, tours] = gaps ? await Promise.all([
+    found.sites || probePost('/api/plan/sites', { demand: [{ id: 'd', ...here, weight: 1 }], candidates: [{ id: 'c', ...here }], p: 1, objective: 'median' }),
+    found.tours || probePost('/api/plan/tours', { base: here, stops: [{ id: 's', lon: 2.15, lat: 43.93 }], days: 1 }),
+  ]) : [found.sites, found.tours];
   for (const c of cols.collections ?? []) found.collections.add(c.id);
-  found.search = search;
-  found.nearest = nearest;
+  Object.assign(found, { search, nearest, gaps, sites, tours });
   return found;
 }

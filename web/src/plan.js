@@ -95,9 +95,16 @@ export class PlanTool {
     }
     const communes = await this.candidates();
     if (!communes) return;
-    const stops = communes.filter((c) => c.status === 'unserved').map((c) => ({
-      id: String(c.code), commune: String(c.code), weight: c.priority, service_minutes: this.service,
-    }));
+    // A commune with a known town hall is sent by code (the server adds its opening hours);
+    // otherwise by the access point of the gap analysis.
+    const stops = communes.filter((c) => c.status === 'unserved' && c.access_lonlat).map((c) => (
+      c.access_source === 'town_hall'
+        ? { id: String(c.code), commune: String(c.code), weight: c.priority, service_minutes: this.service }
+        : { id: String(c.code), lon: c.access_lonlat[0], lat: c.access_lonlat[1], weight: c.priority, service_minutes: this.service }));
+    if (!stops.length) {
+      this.app.status(t('plan.noUnserved'), true);
+      return;
+    }
     this.app.status(t('plan.running'));
     try {
       this.tours = await postJSON('/api/plan/tours', {
@@ -116,9 +123,10 @@ export class PlanTool {
     }
     this.names = new Map(communes.map((c) => [String(c.code), c.name]));
     this.app.status('');
-    this.drawTours();
     this.app.renderTools();
     this.app.showDetail(() => this.itinerary());
+    // Drawn once the side panel is open, so the fit uses the map's final size.
+    this.drawTours();
   }
 
   drawTours() {
