@@ -1,4 +1,9 @@
 //! End-to-end tests on the real binary. One module per area:
 //! - `foundation`: the server loads all of France and answers the basic endpoints.
+//! - `ogc_api`, `ogc_clients`, `export_formats`: the OGC API over HTTP, GDAL as its
+//!   client, and every export format opened by `ogrinfo` (issue 3).
 
+mod export_formats;
 mod foundation;
+mod ogc_api;
+mod ogc_clients;

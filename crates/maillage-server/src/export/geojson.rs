@@ -25,6 +25,11 @@ pub fn write(job: &ExportJob, w: &mut dyn Write) -> io::Result<()> {
             .as_bytes(),
         );
     }
+    // The same members as an API page, so that both validate against one schema.
+    let n = job.ids.len();
+    head.extend_from_slice(
+        format!(",\"numberMatched\":{n},\"numberReturned\":{n},\"links\":[]").as_bytes(),
+    );
     head.extend_from_slice(b",\"features\":[\n");
     w.write_all(&head)?;
     let mut buf = Vec::with_capacity(64 * 1024);

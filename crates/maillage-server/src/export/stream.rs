@@ -56,10 +56,10 @@ impl Write for ChannelWriter {
     }
 }
 
-fn body_of(rx: mpsc::Receiver<Chunk>) -> Body {
-    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    }))
+/// The receiver as a body. `poll_recv` keeps answering `None` once the channel is
+/// done, so wrappers that poll again at the end (compression) are safe.
+fn body_of(mut rx: mpsc::Receiver<Chunk>) -> Body {
+    Body::from_stream(futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx)))
 }
 
 /// A body written by `write` on a blocking thread, streamed as it is produced.

@@ -9,6 +9,7 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde_json::{Value as Json, json};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -16,7 +17,7 @@ use tower_http::services::ServeFile;
 use super::crs::{Crs, Projector};
 use super::geojson::{CoordWriter, push_str, write_geometry, write_properties};
 use super::html::{esc, link_item, page};
-use super::layer::{Layer, Ogc, ogc};
+use super::layer::{Cached, Layer, Ogc, ogc};
 use super::links::{base_url, link, query_string, segment, with_query};
 use super::openapi;
 use super::provider::{FieldType, Filter};
@@ -826,8 +827,19 @@ pub async fn items(
     let ogc = ogc(&s);
     let id = collection_id(path)?;
     let (index, layer) = find_layer(&ogc, &id)?;
-    let q = items_query(&*layer.provider, raw.as_deref(), &headers, &*ogc.reproject)?;
     let base = base_url(&headers);
+    let accept = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let key = format!("{id}?{}\n{accept}\n{base}", raw.as_deref().unwrap_or(""));
+    if let Some(c) = ogc.responses.get(&key) {
+        if let Some(r) = not_modified(&headers, &c.etag) {
+            return Ok(r);
+        }
+        return Ok(from_cache(c));
+    }
+    let q = items_query(&*layer.provider, raw.as_deref(), &headers, &*ogc.reproject)?;
     let raw = raw.unwrap_or_default();
     if q.format.is_file() {
         let ids = run(layer.provider.geometry_type(), {
@@ -862,7 +874,8 @@ pub async fn items(
     let had_f = pairs(Some(&raw)).iter().any(|(k, _)| k == "f");
     let geometry = layer.provider.geometry_type();
     let ogc2 = ogc.clone();
-    let res = run(geometry, move || {
+    let crs = q.crs;
+    let (media, bytes) = run(geometry, move || {
         let layer = &ogc2.layers[index];
         let (ids, matched) = page_of(layer, &q);
         let links = page_links(
@@ -875,20 +888,30 @@ pub async fn items(
             ids.len(),
         );
         match q.format {
-            Format::Html => {
-                let mut r = html_response(items_html(layer, &base, &q, &ids, matched, &links));
-                content_crs(&mut r, q.crs);
-                r
-            }
-            _ => {
-                let mut r = body(GEOJSON, items_json(&ogc2, layer, &q, &ids, matched, &links));
-                content_crs(&mut r, q.crs);
-                r
-            }
+            Format::Html => (
+                "text/html; charset=utf-8",
+                items_html(layer, &base, &q, &ids, matched, &links).into_bytes(),
+            ),
+            _ => (GEOJSON, items_json(&ogc2, layer, &q, &ids, matched, &links)),
         }
     })
     .await?;
-    Ok(with_etag(res, &tag))
+    let cached = Cached {
+        body: Bytes::from(bytes),
+        media,
+        crs: crs.uri(),
+        etag: tag,
+    };
+    ogc.responses.put(key, cached.clone());
+    Ok(from_cache(cached))
+}
+
+fn from_cache(c: Cached) -> Response {
+    let mut r = body(c.media, c.body);
+    if let Ok(v) = HeaderValue::from_str(&format!("<{}>", c.crs)) {
+        r.headers_mut().insert("content-crs", v);
+    }
+    with_etag(r, &c.etag)
 }
 
 /// The page of matching features and the number matched.

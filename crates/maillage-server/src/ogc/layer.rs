@@ -190,6 +190,72 @@ pub fn simplify(mp: &MultiPolygon<f64>, epsilon: f64) -> MultiPolygon<f64> {
     )
 }
 
+/// A cached response body with its headers.
+#[derive(Clone)]
+pub struct Cached {
+    /// Body.
+    pub body: bytes::Bytes,
+    /// Content-Type.
+    pub media: &'static str,
+    /// Content-Crs (URI).
+    pub crs: String,
+    /// ETag.
+    pub etag: String,
+}
+
+/// Responses of `/items` pages, by request (the data never change while the server
+/// runs): first in, first out, bounded in count and bytes.
+#[derive(Default)]
+pub struct ResponseCache {
+    inner: std::sync::Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    map: std::collections::HashMap<String, Cached>,
+    order: std::collections::VecDeque<String>,
+    bytes: usize,
+}
+
+impl ResponseCache {
+    /// Entries kept at most.
+    pub const MAX_ENTRIES: usize = 1024;
+    /// Bytes kept at most.
+    pub const MAX_BYTES: usize = 96 * 1024 * 1024;
+    /// Largest body cached.
+    pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+    /// The cached response for that key.
+    pub fn get(&self, key: &str) -> Option<Cached> {
+        self.inner.lock().ok()?.map.get(key).cloned()
+    }
+
+    /// Keeps a response (if small enough), evicting the oldest ones.
+    pub fn put(&self, key: String, value: Cached) {
+        if value.body.len() > Self::MAX_BODY {
+            return;
+        }
+        let Ok(mut c) = self.inner.lock() else {
+            return;
+        };
+        if c.map.contains_key(&key) {
+            return;
+        }
+        while !c.order.is_empty()
+            && (c.order.len() >= Self::MAX_ENTRIES || c.bytes + value.body.len() > Self::MAX_BYTES)
+        {
+            if let Some(old) = c.order.pop_front()
+                && let Some(v) = c.map.remove(&old)
+            {
+                c.bytes -= v.body.len();
+            }
+        }
+        c.bytes += value.body.len();
+        c.order.push_back(key.clone());
+        c.map.insert(key, value);
+    }
+}
+
 /// The OGC view of a catalog.
 pub struct Ogc {
     /// The catalog.
@@ -200,6 +266,8 @@ pub struct Ogc {
     pub reproject: Box<dyn Reproject>,
     /// Hash of the loaded data (layers, counts, version): the base of every ETag.
     pub fingerprint: String,
+    /// Rendered `/items` pages.
+    pub responses: ResponseCache,
 }
 
 impl Ogc {
@@ -223,6 +291,7 @@ impl Ogc {
             layers,
             reproject: default_reprojector(),
             fingerprint,
+            responses: ResponseCache::default(),
         }
     }
 

@@ -180,13 +180,17 @@ fn collection_paths(
             "responses": items_ok,
         }}),
     );
+    let mut feature_id = json!({ "name": "featureId", "in": "path", "required": true, "schema": { "type": "string" } });
+    if !p.is_empty() {
+        feature_id["example"] = json!(p.feature_id(0));
+    }
     paths.insert(
         format!("/collections/{id}/items/{{featureId}}"),
         json!({ "get": {
             "summary": format!("Un objet de la collection {id}"),
             "operationId": format!("item_{key}"),
             "parameters": [
-                { "name": "featureId", "in": "path", "required": true, "schema": { "type": "string" } },
+                feature_id,
                 r("parameters/fMeta"),
                 r("parameters/crs"),
                 r("parameters/zoom"),

@@ -432,9 +432,12 @@ pub fn items_query(
                         fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
                     ))
                 })?;
-                if !keys.contains(&k) {
-                    keys.push(k);
+                if keys.contains(&k) {
+                    return Err(ApiError::bad_request(format!(
+                        "propriété « {name} » répétée dans properties"
+                    )));
                 }
+                keys.push(k);
             }
             Some(keys)
         }

@@ -420,3 +420,19 @@ async fn the_openapi_document_lists_each_collection_with_its_filters() {
             .any(|p| p["name"] == "limit" && p["schema"]["maximum"] == 5000)
     );
 }
+
+#[tokio::test]
+async fn compressed_exports_end_cleanly_in_every_format() {
+    let s = state();
+    for f in ["geojson", "csv", "shp", "gpkg"] {
+        let (status, h, body) = get(
+            &s,
+            &format!("/collections/communes/items?f={f}"),
+            &[("accept-encoding", "gzip")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{f}");
+        assert_eq!(h["content-encoding"], "gzip", "{f}");
+        assert!(body.len() > 100, "{f}: {} bytes", body.len());
+    }
+}

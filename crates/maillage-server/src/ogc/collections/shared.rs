@@ -66,7 +66,7 @@ fn reference_position(c: &Commune, r: &dyn Reproject) -> Option<maillage_core::P
     position(r, centroid.x(), centroid.y()).ok()
 }
 
-/// Population-weighted means of IFN scores over a group of communes.
+/// Population-weighted means of IFN scores over a group of communes (3 decimals).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WeightedIfn {
     /// IFN 2020 score global, département scale.
@@ -89,7 +89,8 @@ pub fn aggregate_ifn(communes: &[Commune], members: &[usize]) -> WeightedIfn {
                 weight += w;
             }
         }
-        (weight > 0.0).then(|| sum / weight)
+        // Three decimals: more would be noise.
+        (weight > 0.0).then(|| (sum / weight * 1000.0).round() / 1000.0)
     };
     let scale = |s: Ifn2020Scale| {
         move |c: &Commune| {
