@@ -687,6 +687,7 @@ class App {
           this.state.ifn = { model: m, axis: defaultAxis(m, this.ifnAxes[m] ?? []) ?? (m === '2023' ? 'total' : 'reg_score_global') };
           this.writeHash();
           this.renderLayers();
+          this.updateLegend();
           document.getElementById(`ifn-model-${m}`)?.focus();
           this.refreshAreas();
         });

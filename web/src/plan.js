@@ -188,15 +188,18 @@ export class PlanTool {
     }
     const communes = await this.candidates();
     if (!communes) return;
-    // Demand: the unserved communes (weight = population × IFN by default); candidates: the
-    // server's default, the town halls of those communes. Costs in minutes at 50 km/h.
+    // Demand: the unserved communes at their access point, weighted by the gap analysis's
+    // priority (population × IFN); candidates: their town halls (or access points) at the
+    // threshold chosen here. Costs in minutes at 50 km/h.
     const unserved = communes.filter((c) => c.access_lonlat && c.status === 'unserved');
     if (!unserved.length) {
       this.app.status(t('plan.noUnserved'), true);
       return;
     }
+    const at = (c) => ({ lon: c.access_lonlat[0], lat: c.access_lonlat[1] });
     const body = {
-      demand: unserved.map((c) => ({ id: String(c.code), commune: String(c.code) })),
+      demand: unserved.map((c) => ({ id: String(c.code), ...at(c), weight: c.priority })),
+      candidates: unserved.map((c) => (c.access_source === 'town_hall' ? { id: String(c.code), commune: String(c.code) } : { id: String(c.code), ...at(c) })),
       p: Math.min(this.p, unserved.length),
       objective: this.objective,
       speed_kmh: 50,
@@ -231,7 +234,9 @@ export class PlanTool {
     this.app.showDetail(() => el('article', { class: 'card', 'data-kind': 'sites' },
       el('h2', { tabindex: '-1' }, `${t('plan.sitesTitle')} — ${this.app.territoryLabel()}`),
       el('p', {}, t('plan.sitesResult', { n: chosen.length }), ' · ',
-        t('plan.objectiveValue', { v: formatNum(this.sites.objective_value, 1, this.app.lang), unit: this.sites.unit ?? '' })),
+        this.sites.covered_weight
+          ? t('plan.coveredTotal', { v: formatNum(this.sites.objective_value, 0, this.app.lang), uncovered: formatNum(this.sites.covered_weight.uncovered, 0, this.app.lang) })
+          : t('plan.objectiveValue', { v: formatNum(this.sites.objective_value, 1, this.app.lang), unit: this.sites.unit ?? '' })),
       el('ol', { class: 'nearest', id: 'plan-sites' }, ...chosen.map((id, k) => {
         const c = byCode.get(id);
         const covered = this.sites.covered_weight?.per_site?.[k];

@@ -202,15 +202,17 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     assert.match(await page.textContent('#legend'), /IFN 2023/);
     const map = page.locator('#map');
     const before = await map.screenshot();
+    // The 2020 fields come with a new request for the communes in view.
+    const loaded2020 = page.waitForResponse((r) => r.url().includes('/collections/communes/items') && r.url().includes('ifn2020'));
     await page.check('#ifn-model-2020');
+    await page.waitForFunction(() => /IFN 2020/.test(document.getElementById('legend').textContent));
+    await loaded2020;
     await page.waitForTimeout(300);
-    assert.match(await page.textContent('#legend'), /IFN 2020/);
     assert.match(page.url(), /ifn=2020/);
     const after2020 = await map.screenshot({ path: join(S.artifacts, '06-ifn-2020.png') });
     assert.notDeepEqual(after2020, before, 'les couleurs changent');
     await page.check('#ifn-model-2023');
-    await page.waitForTimeout(300);
-    assert.match(await page.textContent('#legend'), /IFN 2023/);
+    await page.waitForFunction(() => /IFN 2023/.test(document.getElementById('legend').textContent));
   });
 
   it('opens a venue card from a marker with the keyboard', async () => {
@@ -358,6 +360,25 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     await page.emulateMedia({ media: 'print' });
     await shot('11-itineraire-impression');
     await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('chooses permanence sites among the unserved communes', async (t) => {
+    const probe = await endpoint('/api/plan/sites', { demand: [{ id: 'd', lon: 2.148, lat: 43.928, weight: 1 }], candidates: [{ id: 'c', lon: 2.148, lat: 43.928 }], p: 1, objective: 'median' });
+    if (!probe) return t.skip('POST /api/plan/sites absent de ce serveur');
+    await open('#territoire=dep:81');
+    await page.waitForSelector('#plan-sites-run');
+    await page.fill('#gap-threshold', '10');
+    await page.dispatchEvent('#gap-threshold', 'change');
+    await page.fill('#plan-p', '3');
+    await page.dispatchEvent('#plan-p', 'change');
+    await page.selectOption('#plan-objective', 'coverage');
+    await page.fill('#plan-radius', '10');
+    await page.dispatchEvent('#plan-radius', 'change');
+    await page.click('#plan-sites-run');
+    await page.waitForSelector('#detail article[data-kind="sites"] #plan-sites li', { timeout: 30_000 });
+    assert.equal(await page.locator('#plan-sites li').count(), 3);
+    assert.equal(await page.locator('.site-marker').count(), 3);
+    await shot('14-sites');
   });
 
   it('never requested anything outside 127.0.0.1 and logged no console error', () => {
