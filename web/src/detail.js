@@ -46,7 +46,7 @@ function safeUrl(u) {
 }
 
 /** The card of a venue (every useful field of the national schema). */
-export function venueCard(f, t, lang, { onCommune } = {}) {
+export function venueCard(f, t, lang, { onCommune, onRemove } = {}) {
   const p = f.properties;
   const approx = isApprox(p);
   const cats = categoriesOf(p).map((c) => t(`cat.${c === OTHER ? 'other' : c}`));
@@ -91,6 +91,7 @@ export function venueCard(f, t, lang, { onCommune } = {}) {
     dl,
     el('div', { class: 'actions no-print' },
       commune && onCommune ? el('button', { type: 'button', onclick: () => onCommune(String(commune)) }, t('card.openCommune')) : null,
+      onRemove ? el('button', { type: 'button', class: 'whatif-remove', onclick: () => onRemove(f) }, t('gaps.removeVenue')) : null,
       el('button', { type: 'button', onclick: () => window.print() }, t('common.print'))));
 }
 

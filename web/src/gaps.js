@@ -12,6 +12,7 @@ export class GapTool {
     this.active = false;
     this.result = null;
     this.added = [];
+    this.removed = [];
     this.threshold = 20;
     this.layer = L.layerGroup([], { pane: 'gapsPane' });
   }
@@ -32,7 +33,7 @@ export class GapTool {
       type: 'button', id: 'gap-whatif', 'data-pick': 'whatif', 'aria-pressed': 'false', disabled: !this.result,
       onclick: () => this.app.setPickMode({ id: 'whatif', message: t('gaps.whatifPick'), callback: (ll) => this.addVenue(ll) }),
     }, t('gaps.whatif'));
-    const reset = el('button', { type: 'button', id: 'gap-reset', hidden: this.added.length === 0, onclick: () => this.resetWhatIf() }, t('gaps.reset'));
+    const reset = el('button', { type: 'button', id: 'gap-reset', hidden: this.added.length + this.removed.length === 0, onclick: () => this.resetWhatIf() }, t('gaps.reset'));
     const clear = el('button', { type: 'button', id: 'gap-clear', hidden: !this.active, onclick: () => this.clear() }, t('nearest.clear'));
     return el('div', { class: 'tool', id: 'gap-tool' },
       el('h3', {}, t('gaps.title')),
@@ -41,7 +42,9 @@ export class GapTool {
       el('div', { class: 'button-row' }, run, clear),
       el('p', { class: 'muted' }, t('gaps.whatifHelp')),
       el('div', { class: 'button-row' }, whatif, reset),
-      this.added.length ? el('p', {}, t('gaps.added', { n: this.added.length })) : null);
+      this.added.length ? el('p', {}, t('gaps.added', { n: this.added.length })) : null,
+      this.removed.length ? el('p', {}, t('gaps.removed', { n: this.removed.length, names: this.removed.map((r) => r.name).join(', ') })) : null,
+      this.active ? el('p', { class: 'muted' }, t('gaps.removeHelp')) : null);
   }
 
   request() {
@@ -56,6 +59,7 @@ export class GapTool {
     const publics = [...this.app.state.filters.publics].filter((v) => !v.startsWith('__'));
     if (services.length || publics.length) body.filter = { services, publics };
     if (this.added.length) body.added = this.added.map((a) => ({ lonlat: a.lonlat, label: a.label }));
+    if (this.removed.length) body.removed = this.removed.map((r) => r.id);
     return body;
   }
 
@@ -100,8 +104,15 @@ export class GapTool {
     this.run();
   }
 
+  /** What-if: the analysis without this existing venue. */
+  removeVenue(f) {
+    if (!this.removed.some((r) => r.id === String(f.id))) this.removed.push({ id: String(f.id), name: f.properties?.nom ?? String(f.id) });
+    this.run();
+  }
+
   resetWhatIf() {
     this.added = [];
+    this.removed = [];
     this.run();
   }
 
@@ -109,6 +120,7 @@ export class GapTool {
     this.active = false;
     this.result = null;
     this.added = [];
+    this.removed = [];
     this.layer.clearLayers();
     this.layer.remove();
     this.app.applyAreaStyle();

@@ -464,7 +464,10 @@ class App {
     const [lon, lat] = f.geometry.coordinates;
     this.venues.ring([lat, lon]);
     if (reveal) this.venues.reveal(f);
-    const render = (feat) => () => venueCard(feat, this.t, this.lang, { onCommune: (code) => this.openCommune(code) });
+    const render = (feat) => () => venueCard(feat, this.t, this.lang, {
+      onCommune: (code) => this.openCommune(code),
+      onRemove: this.gapTool?.active ? (v) => this.gapTool.removeVenue(v) : null,
+    });
     this.showDetail(render(f));
     // The list holds a subset of the fields: fetch the whole feature for the card.
     try {
