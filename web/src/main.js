@@ -90,6 +90,7 @@ class App {
     }
     this.applyStatic();
     this.setAttribution();
+    this.setZoomControl();
     this.buildPanels();
     this.renderTools();
     this.renderExport();
@@ -111,10 +112,12 @@ class App {
       zoomSnap: 0.5,
       keyboard: true,
       attributionControl: true,
+      zoomControl: false,
     });
     this.map = map;
     map.attributionControl.setPrefix(false);
     this.setAttribution();
+    this.setZoomControl();
     for (const [name, z] of [['worldPane', 150], ['tilesPane', 200], ['areasPane', 300], ['outlinePane', 350], ['gapsPane', 380], ['highlightPane', 640]]) {
       map.createPane(name).style.zIndex = String(z);
     }
@@ -159,6 +162,12 @@ class App {
         this.openAbout();
       }
     });
+  }
+
+  /** The zoom buttons, titled in the current language. */
+  setZoomControl() {
+    this.zoomControl?.remove();
+    this.zoomControl = L.control.zoom({ position: 'topleft', zoomInTitle: this.t('map.zoomIn'), zoomOutTitle: this.t('map.zoomOut') }).addTo(this.map);
   }
 
   /** The attribution link to the data sources, in the current language. */

@@ -12,7 +12,7 @@ export const COLUMNS = [
   { id: 'adresse', get: (p) => [p.adresse, p.complement_adresse].filter(Boolean).join(', ') },
   { id: 'commune', get: (p) => [p.code_postal, p.commune].filter(Boolean).join(' ') },
   { id: 'services', get: (p) => asList(p.services).length, title: (p) => asList(p.services).join(' · ') },
-  { id: 'frais', get: (p) => asList(p.frais_a_charge).join(', ') },
+  { id: 'frais', get: (p, t) => asList(p.frais_a_charge).map((v) => (t ? t(`value.${v}`, {}, v) : v)).join(', ') },
   { id: 'telephone', get: (p) => p.telephone ?? '' },
   { id: 'date_maj', get: (p) => p.date_maj ?? '' },
 ];
