@@ -11,6 +11,8 @@ fi
 stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   echo "Installation des dépendances web (npm ci)…"
-  npm ci --no-audit --no-fund
+  # --ignore-scripts: no package needs an install script (esbuild ships its binary as an
+  # optional platform package).
+  npm ci --no-audit --no-fund --ignore-scripts
 fi
 node build.mjs
