@@ -95,3 +95,84 @@ fn without_the_registry_the_server_still_starts_and_says_what_is_missing() {
     );
     let _ = cache_dir();
 }
+
+#[test]
+fn import_check_reports_counts_and_rejected_rows_in_french() {
+    let Some(data) = maillage_e2e::data_dir() else {
+        println!("skipped: no shared data");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("maillage-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // A hand-made venue file: one valid row, one with an invalid `services` value.
+    let header = std::fs::read_to_string(data.join("venues/charente-2023.csv"))
+        .expect("charente-2023.csv")
+        .lines()
+        .next()
+        .expect("header")
+        .to_string();
+    let cols = header.split(',').count();
+    let row = |id: &str, services: &str| {
+        let mut cells = vec![String::new(); cols];
+        for (i, name) in header.split(',').enumerate() {
+            cells[i] = match name {
+                "id" => id.into(),
+                "nom" => "Médiathèque d'essai".into(),
+                "commune" => "Albi".into(),
+                "code_postal" => "81000".into(),
+                "adresse" => "1 rue de test".into(),
+                "latitude" => "43.928".into(),
+                "longitude" => "2.148".into(),
+                "source" => "essai".into(),
+                "date_maj" => "2024-01-01".into(),
+                "services" => services.into(),
+                _ => String::new(),
+            };
+        }
+        cells.join(",")
+    };
+    let file = dir.join("essai.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{header}\n{}\n{}\n",
+            row("a", "Aide aux démarches administratives"),
+            row("b", "Cuisine")
+        ),
+    )
+    .expect("write fixture");
+    let out = std::process::Command::new(maillage_e2e::binary())
+        .args(["import", "--check"])
+        .arg(&file)
+        .arg(data.join("venues/charente-2023.csv"))
+        .arg("--cache-dir")
+        .arg(cache_dir())
+        .output()
+        .expect("run maillage import --check");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("essai.csv") && stdout.contains("charente-2023.csv"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ligne 3") && stdout.contains("services") && stdout.contains("Cuisine"),
+        "{stdout}"
+    );
+
+    // A file that cannot be read makes the check fail, and says which.
+    let broken = dir.join("casse.json");
+    std::fs::write(&broken, "[{\"id\": \"x\",").expect("write");
+    let out = std::process::Command::new(maillage_e2e::binary())
+        .args(["import", "--check"])
+        .arg(&broken)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("casse.json"), "{stdout}");
+}
