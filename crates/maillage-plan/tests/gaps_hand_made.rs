@@ -434,11 +434,45 @@ fn rows_have_the_documented_fields_and_follow_the_response_order() {
     let res = run(&tarn());
     let rows = res.rows();
     assert_eq!(rows.len(), res.communes.len());
-    assert_eq!(rows[0].code, "81004");
-    assert_eq!(rows[0].venue_key, "test-v0");
+    assert_eq!(rows[0].code.as_str(), "81004");
+    assert_eq!(rows[0].venue_key.as_deref(), Some("test-v0"));
+    assert_eq!(rows[0].epci.as_deref(), Some(B));
     assert_eq!(rows[0].status, "served");
     assert_eq!(rows[0].access_source, "town_hall");
     assert_eq!(rows[0].ifn_source, "measured");
+    let names = [
+        (
+            serde_json::to_value(Status::Unlocated),
+            Status::Unlocated.as_str(),
+        ),
+        (
+            serde_json::to_value(Status::Unserved),
+            Status::Unserved.as_str(),
+        ),
+        (
+            serde_json::to_value(TimeSource::Matrix),
+            TimeSource::Matrix.as_str(),
+        ),
+        (
+            serde_json::to_value(IfnSource::DepartementMean),
+            IfnSource::DepartementMean.as_str(),
+        ),
+        (
+            serde_json::to_value(IfnSource::EpciMean),
+            IfnSource::EpciMean.as_str(),
+        ),
+        (
+            serde_json::to_value(IfnSource::Neutral),
+            IfnSource::Neutral.as_str(),
+        ),
+        (
+            serde_json::to_value(AccessSource::InteriorPoint),
+            AccessSource::InteriorPoint.as_str(),
+        ),
+    ];
+    for (json, name) in names {
+        assert_eq!(json.unwrap(), name, "rows and JSON name things alike");
+    }
     let value = serde_json::to_value(&rows[0]).unwrap();
     let mut keys: Vec<&str> = value
         .as_object()
@@ -455,6 +489,11 @@ fn rows_have_the_documented_fields_and_follow_the_response_order() {
     assert_eq!(geojson["features"].as_array().unwrap().len(), 6);
     assert_eq!(geojson["features"][0]["geometry"]["type"], "Point");
     assert_eq!(geojson["features"][0]["id"], "81004");
+    assert_eq!(geojson["features"][0]["properties"]["name"], "Delta");
+    assert_eq!(
+        geojson["features"][0]["properties"]["minutes_source"],
+        "estimate"
+    );
 }
 
 #[test]

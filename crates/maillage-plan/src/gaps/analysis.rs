@@ -123,7 +123,7 @@ impl GapIndex {
                         let com = &catalog.communes[c];
                         StatusChange {
                             code: com.code,
-                            name: com.name.clone(),
+                            name: self.commune_labels[c].name.clone(),
                             population: com.population,
                             priority: round(fr.priority[c], 3),
                             before: before.status(c),
@@ -143,8 +143,8 @@ impl GapIndex {
             .iter()
             .enumerate()
             .map(|(h, a)| HypotheticalVenue {
-                key: format!("hypothese-{}", h + 1),
-                name: a.name.clone(),
+                key: a.key.to_string(),
+                name: a.name.to_string(),
                 lonlat: a.position.lonlat,
                 commune: a.commune.map(|c| catalog.communes[c].code),
                 communes_reached: plan
@@ -291,8 +291,8 @@ impl GapIndex {
         Some(match catalog.venues.get(v) {
             Some(venue) => NearestVenue {
                 id: Some(v as u32),
-                key: venue.record.id.clone(),
-                name: venue.record.nom.clone(),
+                key: self.venue_labels[v].0.clone(),
+                name: self.venue_labels[v].1.clone(),
                 hypothetical: false,
                 lonlat: venue.position.lonlat,
             },
@@ -301,7 +301,7 @@ impl GapIndex {
                 let added = &plan.added[h];
                 NearestVenue {
                     id: None,
-                    key: format!("hypothese-{}", h + 1),
+                    key: added.key.clone(),
                     name: added.name.clone(),
                     hypothetical: true,
                     lonlat: added.position.lonlat,
@@ -320,14 +320,15 @@ impl GapIndex {
         status: &StatusOf,
     ) -> CommuneGap {
         let com = &catalog.communes[c];
+        let labels = &self.commune_labels[c];
         let access = self.access[c];
         let st = status.status(c);
         CommuneGap {
             code: com.code,
-            name: com.name.clone(),
+            name: labels.name.clone(),
             population: com.population,
-            departement: com.departement.clone(),
-            epci: com.epci.clone(),
+            departement: labels.departement.clone(),
+            epci: labels.epci.clone(),
             access_lonlat: access.map(|a| a.position.lonlat),
             access_source: access.map(|a| a.source),
             nearest: self.nearest_venue(catalog, plan, best),

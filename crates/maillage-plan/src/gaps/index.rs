@@ -12,6 +12,8 @@ use rstar::RTree;
 use rstar::primitives::GeomWithData;
 use serde::Serialize;
 
+use super::Label;
+
 type Entry = GeomWithData<[f64; 2], u32>;
 
 /// Where a commune's access point comes from.
@@ -22,6 +24,24 @@ pub enum AccessSource {
     TownHall,
     /// No town hall position: a point inside the boundary (geo's `InteriorPoint`).
     InteriorPoint,
+}
+
+impl AccessSource {
+    /// Its name in responses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessSource::TownHall => "town_hall",
+            AccessSource::InteriorPoint => "interior_point",
+        }
+    }
+}
+
+/// The texts of a commune shared by every response.
+#[derive(Debug, Clone)]
+pub(crate) struct CommuneLabels {
+    pub name: Label,
+    pub departement: Label,
+    pub epci: Option<Label>,
 }
 
 /// The point a commune's travel times are measured from.
@@ -56,6 +76,9 @@ pub struct GapIndex {
     pub(crate) deps: Vec<DepartementCode>,
     /// Nearest venue of each commune among all venues: (venue, metres).
     pub(crate) nearest_any: Vec<Option<(u32, f64)>>,
+    pub(crate) commune_labels: Vec<CommuneLabels>,
+    /// Per venue: source id and name.
+    pub(crate) venue_labels: Vec<(Label, Label)>,
     pub(crate) reproject: Box<dyn Reproject>,
 }
 
@@ -130,6 +153,20 @@ impl GapIndex {
             .map(|c| deps.binary_search(&c.departement).unwrap_or(0) as u32)
             .collect();
 
+        let commune_labels = catalog
+            .communes
+            .iter()
+            .map(|c| CommuneLabels {
+                name: c.name.as_str().into(),
+                departement: c.departement.as_str().into(),
+                epci: c.epci.as_ref().map(|e| e.as_str().into()),
+            })
+            .collect();
+        let venue_labels = catalog
+            .venues
+            .iter()
+            .map(|v| (v.record.id.as_str().into(), v.record.nom.as_str().into()))
+            .collect();
         let mut index = GapIndex {
             fingerprint: (catalog.communes.len(), catalog.venues.len()),
             access,
@@ -142,6 +179,8 @@ impl GapIndex {
             commune_dep,
             deps,
             nearest_any: Vec::new(),
+            commune_labels,
+            venue_labels,
             reproject,
         };
         index.nearest_any = (0..catalog.communes.len())

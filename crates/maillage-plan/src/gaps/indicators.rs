@@ -187,7 +187,7 @@ pub(crate) fn compute(
         let (e, d) = groups(c);
         let top = || TopCommune {
             code: com.code,
-            name: com.name.clone(),
+            name: index.commune_labels[c].name.clone(),
             population: com.population,
             minutes: status
                 .minutes(c)

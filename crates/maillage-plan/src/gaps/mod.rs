@@ -75,7 +75,7 @@ pub use request::{
 };
 pub use response::{
     CommuneGap, GapParameters, GapResponse, GapRow, GroupIndicators, HypotheticalVenue, IfnSource,
-    IndicatorSet, Indicators, NearestVenue, Status, StatusChange, TimeSource, TopCommune,
+    IndicatorSet, Indicators, Label, NearestVenue, Status, StatusChange, TimeSource, TopCommune,
 };
 
 /// Runs a gap analysis. Builds a [`GapIndex`] first (tens of milliseconds on all of

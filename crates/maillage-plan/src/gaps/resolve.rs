@@ -5,13 +5,15 @@ use std::collections::HashMap;
 use maillage_core::{Catalog, DepartementCode, EpciSiren, InseeCode, Position, VenueFilter};
 
 use super::request::IfnSpec;
-use super::{GapError, GapIndex, GapRequest, TravelMatrix, VenueRef};
+use super::{GapError, GapIndex, GapRequest, Label, TravelMatrix, VenueRef};
 
 /// A hypothetical venue, placed.
 #[derive(Debug, Clone)]
 pub(crate) struct Hypothetical {
     pub position: Position,
-    pub name: String,
+    /// `hypothese-N`.
+    pub key: Label,
+    pub name: Label,
     pub commune: Option<usize>,
 }
 
@@ -296,7 +298,11 @@ fn hypothetical(
                 .and_then(|c| catalog.commune_index(&c.code));
             Ok(Hypothetical {
                 position,
-                name: label.unwrap_or_else(|| format!("Lieu hypothétique n° {number}")),
+                key: format!("hypothese-{number}").as_str().into(),
+                name: label
+                    .unwrap_or_else(|| format!("Lieu hypothétique n° {number}"))
+                    .as_str()
+                    .into(),
                 commune,
             })
         }
@@ -316,7 +322,11 @@ fn hypothetical(
                 })?;
             Ok(Hypothetical {
                 position,
-                name: label.unwrap_or_else(|| format!("Permanence à la mairie de {}", com.name)),
+                key: format!("hypothese-{number}").as_str().into(),
+                name: label
+                    .unwrap_or_else(|| format!("Permanence à la mairie de {}", com.name))
+                    .as_str()
+                    .into(),
                 commune: Some(c),
             })
         }

@@ -3,11 +3,71 @@
 //! Distances are rounded to the metre, minutes to 0.01, priorities to 0.001 and
 //! shares to 0.0001; statuses are decided on the unrounded values.
 
-use maillage_core::{DepartementCode, EpciSiren, InseeCode, VenueFilter};
-use serde::Serialize;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use maillage_core::{InseeCode, VenueFilter};
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::AccessSource;
+
+/// Shared, immutable text of a response (names, codes), made once per catalog by the
+/// [`GapIndex`](super::GapIndex): cloning it copies a pointer, not the text, which keeps
+/// an analysis of all of France fast. Reads as a `&str` and serialises as a string.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Label(Arc<str>);
+
+impl Label {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Label {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Label {
+    fn from(s: &str) -> Label {
+        Label(Arc::from(s))
+    }
+}
+
+impl PartialEq<str> for Label {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Label {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Label {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 /// Everything a gap analysis returns.
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +129,17 @@ pub enum Status {
     Unlocated,
 }
 
+impl Status {
+    /// Its name in responses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Served => "served",
+            Status::Unserved => "unserved",
+            Status::Unlocated => "unlocated",
+        }
+    }
+}
+
 /// Where a travel time comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,6 +148,16 @@ pub enum TimeSource {
     Estimate,
     /// The user's travel-time matrix.
     Matrix,
+}
+
+impl TimeSource {
+    /// Its name in responses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeSource::Estimate => "estimate",
+            TimeSource::Matrix => "matrix",
+        }
+    }
 }
 
 /// Where a commune's IFN value comes from.
@@ -93,15 +174,27 @@ pub enum IfnSource {
     Neutral,
 }
 
+impl IfnSource {
+    /// Its name in responses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IfnSource::Measured => "measured",
+            IfnSource::EpciMean => "epci_mean",
+            IfnSource::DepartementMean => "departement_mean",
+            IfnSource::Neutral => "neutral",
+        }
+    }
+}
+
 /// The venue a commune is nearest to (in travel time).
 #[derive(Debug, Clone, Serialize)]
 pub struct NearestVenue {
     /// Catalog number; `None` for a hypothetical venue.
     pub id: Option<u32>,
     /// Source id (`hypothese-N` for the N-th hypothetical venue).
-    pub key: String,
+    pub key: Label,
     /// Name.
-    pub name: String,
+    pub name: Label,
     /// Whether it is a hypothetical venue of the request.
     pub hypothetical: bool,
     /// Its position, WGS84.
@@ -114,13 +207,13 @@ pub struct CommuneGap {
     /// INSEE code.
     pub code: InseeCode,
     /// Name.
-    pub name: String,
+    pub name: Label,
     /// Population municipale.
     pub population: u32,
-    /// Département.
-    pub departement: DepartementCode,
-    /// EPCI.
-    pub epci: Option<EpciSiren>,
+    /// Département code.
+    pub departement: Label,
+    /// EPCI SIREN.
+    pub epci: Option<Label>,
     /// Access point, WGS84.
     pub access_lonlat: Option<[f64; 2]>,
     /// Town hall or interior point.
@@ -200,7 +293,7 @@ pub struct TopCommune {
     /// INSEE code.
     pub code: InseeCode,
     /// Name.
-    pub name: String,
+    pub name: Label,
     /// Population.
     pub population: u32,
     /// Travel time, minutes (`None`: no venue in its zone).
@@ -238,7 +331,7 @@ pub struct StatusChange {
     /// INSEE code.
     pub code: InseeCode,
     /// Name.
-    pub name: String,
+    pub name: Label,
     /// Population.
     pub population: u32,
     /// Priority.
@@ -274,49 +367,49 @@ pub struct HypotheticalVenue {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GapRow {
     /// INSEE code.
-    pub code: String,
+    pub code: InseeCode,
     /// Name.
-    pub name: String,
+    pub name: Label,
     /// Population.
     pub population: u32,
     /// Département.
-    pub departement: String,
+    pub departement: Label,
     /// EPCI SIREN (empty if none).
-    pub epci: String,
+    pub epci: Option<Label>,
     /// Access point longitude.
     pub lon: Option<f64>,
     /// Access point latitude.
     pub lat: Option<f64>,
-    /// `town_hall` or `interior_point`.
-    pub access_source: String,
+    /// `town_hall` or `interior_point` (empty: unlocated).
+    pub access_source: &'static str,
     /// Best venue's catalog number.
     pub venue_id: Option<u32>,
     /// Best venue's source id.
-    pub venue_key: String,
+    pub venue_key: Option<Label>,
     /// Best venue's name.
-    pub venue_name: String,
+    pub venue_name: Option<Label>,
     /// Straight-line distance, km.
     pub distance_km: Option<f64>,
     /// Travel time, minutes.
     pub minutes: Option<f64>,
-    /// `estimate` or `matrix`.
-    pub minutes_source: String,
+    /// `estimate` or `matrix` (empty: no venue).
+    pub minutes_source: &'static str,
     /// Served within the threshold.
     pub served: bool,
     /// `served`, `unserved`, `unlocated`.
-    pub status: String,
+    pub status: &'static str,
     /// Priority.
     pub priority: f64,
     /// IFN model used.
-    pub ifn_model: String,
+    pub ifn_model: &'static str,
     /// IFN axis used.
-    pub ifn_axis: String,
+    pub ifn_axis: &'static str,
     /// The commune's own IFN value.
     pub ifn: Option<f64>,
     /// Normalised IFN used.
     pub ifn_normalised: f64,
-    /// Where it comes from.
-    pub ifn_source: String,
+    /// `measured`, `epci_mean`, `departement_mean` or `neutral`.
+    pub ifn_source: &'static str,
     /// Fragile per its own IFN.
     pub fragile: bool,
 }
@@ -350,13 +443,6 @@ impl GapRow {
     ];
 }
 
-fn name_of<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 impl GapResponse {
     /// One flat row per commune, in the response's order.
     pub fn rows(&self) -> Vec<GapRow> {
@@ -364,36 +450,28 @@ impl GapResponse {
         self.communes
             .iter()
             .map(|c| GapRow {
-                code: c.code.to_string(),
+                code: c.code,
                 name: c.name.clone(),
                 population: c.population,
-                departement: c.departement.to_string(),
-                epci: c.epci.as_ref().map(|e| e.to_string()).unwrap_or_default(),
+                departement: c.departement.clone(),
+                epci: c.epci.clone(),
                 lon: c.access_lonlat.map(|p| p[0]),
                 lat: c.access_lonlat.map(|p| p[1]),
-                access_source: c.access_source.map(|s| name_of(&s)).unwrap_or_default(),
+                access_source: c.access_source.map(AccessSource::as_str).unwrap_or(""),
                 venue_id: c.nearest.as_ref().and_then(|n| n.id),
-                venue_key: c
-                    .nearest
-                    .as_ref()
-                    .map(|n| n.key.clone())
-                    .unwrap_or_default(),
-                venue_name: c
-                    .nearest
-                    .as_ref()
-                    .map(|n| n.name.clone())
-                    .unwrap_or_default(),
+                venue_key: c.nearest.as_ref().map(|n| n.key.clone()),
+                venue_name: c.nearest.as_ref().map(|n| n.name.clone()),
                 distance_km: c.distance_km,
                 minutes: c.minutes,
-                minutes_source: c.minutes_source.map(|s| name_of(&s)).unwrap_or_default(),
+                minutes_source: c.minutes_source.map(TimeSource::as_str).unwrap_or(""),
                 served: c.served,
-                status: name_of(&c.status),
+                status: c.status.as_str(),
                 priority: c.priority,
-                ifn_model: p.ifn_model.to_string(),
-                ifn_axis: p.ifn_axis.to_string(),
+                ifn_model: p.ifn_model,
+                ifn_axis: p.ifn_axis,
                 ifn: c.ifn,
                 ifn_normalised: c.ifn_normalised,
-                ifn_source: name_of(&c.ifn_source),
+                ifn_source: c.ifn_source.as_str(),
                 fragile: c.fragile,
             })
             .collect()
@@ -413,7 +491,7 @@ impl GapResponse {
                 };
                 json!({
                     "type": "Feature",
-                    "id": row.code,
+                    "id": row.code.as_str(),
                     "geometry": geometry,
                     "properties": row,
                 })
