@@ -779,6 +779,33 @@ fn items_html(
             ));
         }
     }
+    b.push_str("</p><p>Télécharger cette sélection (tous les objets filtrés) : ");
+    let filters: Vec<(&str, &str)> = q
+        .kept
+        .iter()
+        .filter(|(k, _)| k != "limit")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    for (k, (f, label)) in [
+        ("geojson", "GeoJSON"),
+        ("csv", "CSV"),
+        ("shp", "Shapefile"),
+        ("gpkg", "GeoPackage"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut pairs = vec![("f", *f)];
+        pairs.extend(filters.iter().copied());
+        let href = with_query(
+            &format!("{base}/collections/{id}/items"),
+            &query_string(pairs),
+        );
+        if k > 0 {
+            b.push_str(" · ");
+        }
+        b.push_str(&format!("<a href=\"{}\">{label}</a>", esc(&href)));
+    }
     b.push_str("</p><table><thead><tr><th>Identifiant</th>");
     for &k in &keys {
         b.push_str(&format!("<th>{}</th>", esc(fields[k].name)));

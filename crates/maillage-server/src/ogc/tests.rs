@@ -191,9 +191,10 @@ async fn collections_list_every_layer_with_its_count() {
             )
         })
         .collect();
+    // The base layers first; later collections (gaps, sites, tours) follow them.
     assert_eq!(
-        ids,
-        vec![
+        ids[..5],
+        [
             ("communes", 2),
             ("venues", 3),
             ("town-halls", 2),
