@@ -37,7 +37,7 @@ fn load() -> Option<(Catalog, ImportReport)> {
             },
             &(),
         )
-        .unwrap(),
+        .expect("the real data loads"),
     )
 }
 

