@@ -11,6 +11,8 @@ use maillage_ingest::registry;
 use maillage_server::{AppState, Spinner};
 use sha2::{Digest, Sha256};
 
+mod plan_commands;
+
 #[derive(Parser)]
 #[command(
     name = "maillage",
@@ -57,6 +59,13 @@ enum Command {
         #[arg(long, env = "MAILLAGE_CACHE_DIR", default_value = "data/cache")]
         cache_dir: PathBuf,
     },
+    /// Coverage gaps: nearest venue, travel time, served/unserved and priority per commune.
+    Gaps(Box<plan_commands::GapsArgs>),
+    /// Itinerant planning: permanence sites and multi-day tours.
+    Plan {
+        #[command(subcommand)]
+        command: plan_commands::PlanCommand,
+    },
     /// Registry data.
     Data {
         #[command(subcommand)]
@@ -98,6 +107,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             addr,
             web_dir,
         } => serve(data, addr, web_dir),
+        Command::Gaps(args) => plan_commands::gaps(*args),
+        Command::Plan { command } => plan_commands::plan(command),
         Command::Data {
             command: DataCommand::Fetch { cache_dir },
         } => fetch(&cache_dir),

@@ -136,7 +136,7 @@ pub fn default_site_candidates(
     let out: Vec<InseeCode> = communes
         .into_iter()
         .filter(|&i| gaps.is_unserved(i) && catalog.communes[i].town_hall.is_some())
-        .map(|i| catalog.communes[i].code.clone())
+        .map(|i| catalog.communes[i].code)
         .collect();
     if out.is_empty() {
         return Err(SiteError::Invalid(
