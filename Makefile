@@ -47,7 +47,7 @@ lint:
 
 # Release profile everywhere: tests share the artifacts of the served binary.
 unit:
-	$(CARGO) test --release --workspace --locked
+	$(CARGO) test --release --workspace --locked --exclude maillage-e2e
 	$(CARGO) test --release --locked -p maillage-ingest --features proj
 
 e2e: build

@@ -12,10 +12,11 @@ mod state;
 use std::future::Future;
 
 use axum::Router;
+use axum::handler::HandlerWithoutStateExt;
 use axum::http::Uri;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 pub use cli::Spinner;
@@ -27,8 +28,9 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new().merge(routes::router()).merge(ogc::router());
     if let Some(dir) = &state.web_dir {
-        let index = dir.join("index.html");
-        router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
+        // The page keeps its state in the URL hash: unknown paths are JSON 404s, not the page.
+        router =
+            router.fallback_service(ServeDir::new(dir).not_found_service(not_found.into_service()));
     } else {
         router = router.fallback(not_found);
     }
