@@ -201,7 +201,7 @@ fn bad_gap_requests_get_a_json_400_in_french() {
         return;
     }
     let s = Server::start();
-    let cases: [(&str, &str, &str); 7] = [
+    let cases: [(&str, &str, &str); 9] = [
         (
             "application/json",
             r#"{"territory": {"communes": ["81999"]}}"#,
@@ -233,6 +233,12 @@ fn bad_gap_requests_get_a_json_400_in_french() {
             r#"{"removed": ["pas-un-lieu"]}"#,
             "lieu inconnu",
         ),
+        (
+            "application/json",
+            r#"{"filter": {"services": ["Pas un service"]}}"#,
+            "aucun des",
+        ),
+        ("application/json", "[]", "objet JSON"),
     ];
     for (ct, body, needle) in cases {
         let (status, _, text) = post(&s, "/api/gaps", ct, body);
@@ -248,6 +254,7 @@ fn bad_gap_requests_get_a_json_400_in_french() {
         "/api/gaps?departement=81&threshold=-1",
         "/api/gaps?departement=99",
         "/api/gaps?departement=81&f=xml",
+        "/api/gaps?publics=pas-un-public",
     ] {
         let (status, text) = s.get(path);
         assert_eq!(status, 400, "{path}: {text}");

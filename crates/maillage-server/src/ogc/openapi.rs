@@ -257,6 +257,14 @@ pub fn document(ogc: &Ogc, base: &str) -> Value {
     for l in &ogc.layers {
         collection_paths(l, &mut paths, &mut schemas);
     }
+    for extra in [
+        crate::routes::gaps::openapi_paths(),
+        crate::routes::plan::openapi_paths(),
+    ] {
+        if let Value::Object(m) = extra {
+            paths.extend(m);
+        }
+    }
     let crs: Vec<String> = Crs::all().iter().map(|c| c.uri()).collect();
     let coords =
         json!({ "type": "array", "minItems": 2, "maxItems": 3, "items": { "type": "number" } });

@@ -12,8 +12,12 @@
 //!   (`added`, `removed`) and the travel-time matrix need the POST.
 //!
 //! The [`GapIndex`] is built once per catalog ([`gap_cache`]), so a what-if only pays for
-//! the analysis itself. The computation and the serialisation run on the blocking pool.
+//! the analysis itself. The computation and the serialisation run on the blocking pool,
+//! at most one heavy computation per core at a time. A venue filter that no loaded venue
+//! passes is refused (400, [`check_filter`]): every commune would be unserved.
 
+use std::fmt;
+use std::marker::PhantomData;
 use std::sync::{Arc, OnceLock, RwLock, Weak};
 use std::time::Instant;
 
@@ -28,7 +32,11 @@ use maillage_core::Catalog;
 use maillage_plan::gaps::{
     GapError, GapIndex, GapRequest, GapResponse, GapRow, IfnChoice, IfnModel, IfnScale, Status,
 };
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
+use tokio::sync::Semaphore;
 
 use crate::ogc::query::pairs;
 use crate::{ApiError, ApiJson, ApiResult, AppState};
@@ -176,6 +184,27 @@ pub fn gap_cache(catalog: &Arc<Catalog>) -> Arc<GapCache> {
     cache
 }
 
+/// A JSON body that must be an object: `T` read from a JSON object only (serde would
+/// also read a struct from an array, which the documented schema does not allow).
+#[derive(Debug, Clone)]
+pub struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = Object<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("un objet JSON")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+        d.deserialize_map(ObjectVisitor(PhantomData))
+    }
+}
+
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
     Router::new().route(
@@ -234,9 +263,9 @@ impl Output {
         Ok(best.map(|(_, o)| o).unwrap_or(Output::Json))
     }
 
-    /// `json`, `geojson` or `csv`.
+    /// `json`, `geojson` or `csv` (exactly, as documented).
     pub fn parse(s: &str) -> Option<Output> {
-        match s.trim().to_ascii_lowercase().as_str() {
+        match s {
             "json" => Some(Output::Json),
             "geojson" => Some(Output::GeoJson),
             "csv" => Some(Output::Csv),
@@ -306,17 +335,67 @@ pub fn gap_body(resp: &GapResponse, output: Output) -> Result<Vec<u8>, String> {
     }
 }
 
+/// At most one heavy computation (gap analysis, site or tour solve) per core at a time;
+/// the others wait their turn.
+fn heavy_slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        Semaphore::new(
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+        )
+    })
+}
+
+/// Runs blocking work on the blocking pool, holding one of the [`heavy_slots`].
+pub async fn on_heavy_pool<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> ApiResult<T> {
+    let _permit = heavy_slots().acquire().await.map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(ApiError::internal)
+}
+
+/// Refuses a venue filter that no loaded venue passes: every commune would be unserved,
+/// and the nearest-venue search would scan every venue for every commune.
+pub fn check_filter(catalog: &Catalog, req: &GapRequest) -> ApiResult<()> {
+    let filter = req.filter.to_filter();
+    if filter.is_empty() || catalog.venues.iter().any(|v| filter.matches(v)) {
+        return Ok(());
+    }
+    let mut parts = Vec::new();
+    for (name, values) in [
+        ("services", &req.filter.services),
+        ("typologies", &req.filter.typologies),
+        ("publics", &req.filter.publics),
+    ] {
+        if !values.is_empty() {
+            parts.push(format!("{name} : {}", values.join(" | ")));
+        }
+    }
+    if req.filter.fixed_only {
+        parts.push("lieux fixes seulement".into());
+    }
+    Err(ApiError::bad_request(format!(
+        "filtre : aucun des {} lieux chargés ne correspond ({}) ; toutes les communes seraient non desservies. Corrigez ou retirez le filtre.",
+        catalog.venues.len(),
+        parts.join(" ; ")
+    )))
+}
+
 async fn run_analysis(state: &AppState, req: GapRequest, output: Output) -> ApiResult<Response> {
     let catalog = state.catalog.clone();
-    let (result, ms) = tokio::task::spawn_blocking(move || {
+    let (result, ms) = on_heavy_pool(move || {
+        check_filter(&catalog, &req)?;
         let cache = gap_cache(&catalog);
         let started = Instant::now();
         let resp = cache.index.analyse(&catalog, &req);
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        (resp.map(|r| gap_body(&r, output)), ms)
+        Ok::<_, ApiError>((resp.map(|r| gap_body(&r, output)), ms))
     })
-    .await
-    .map_err(ApiError::internal)?;
+    .await??;
     let bytes = result.map_err(gap_error)?.map_err(ApiError::internal)?;
     respond(output, bytes, "manques", ms)
 }
@@ -326,7 +405,7 @@ pub async fn post_gaps(
     State(s): State<AppState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-    ApiJson(req): ApiJson<GapRequest>,
+    ApiJson(Object(req)): ApiJson<Object<GapRequest>>,
 ) -> ApiResult<Response> {
     for (k, _) in pairs(raw.as_deref()) {
         if k != "f" {
@@ -445,8 +524,13 @@ pub fn openapi_paths() -> Value {
     let params: Vec<Value> = QUERY_PARAMETERS
         .iter()
         .map(|(name, description)| {
+            let schema = if *name == "f" {
+                json!({ "type": "string", "enum": ["json", "geojson", "csv"] })
+            } else {
+                json!({ "type": "string" })
+            };
             json!({ "name": name, "in": "query", "required": false,
-                "description": description, "schema": { "type": "string" } })
+                "description": description, "schema": schema })
         })
         .collect();
     json!({
@@ -463,9 +547,48 @@ pub fn openapi_paths() -> Value {
                 "description": format!("Corps : territory {{departements, epcis, communes}}, filter {{services, typologies, publics, fixed_only}}, threshold_minutes (20), speed_kmh (50), detour_factor (1,3), ifn {{model, scale, axis}}, matrix, added [{{lonlat}} | {{town_hall}}], removed. Corps limité à {} Mio. f=json|geojson|csv.", MAX_BODY_BYTES / (1024 * 1024)),
                 "operationId": "postGaps",
                 "parameters": [{ "name": "f", "in": "query", "required": false, "schema": { "type": "string", "enum": ["json", "geojson", "csv"] } }],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object" } } } },
+                "requestBody": { "required": true, "content": { "application/json": { "schema": request_schema() } } },
                 "responses": { "200": { "description": "Résultat", "content": formats }, "400": error, "413": error },
             },
+        }
+    })
+}
+
+/// JSON Schema (OpenAPI 3.0 flavour) of the [`GapRequest`] body: every field optional,
+/// unknown keys refused. Value ranges are checked by the server, with French messages.
+/// Nested objects carry no `type`: serde also reads them from arrays, and the schema
+/// must not promise a refusal the server does not make.
+pub fn request_schema() -> Value {
+    let strings = json!({ "type": "array", "items": { "type": "string" } });
+    let number = |d: &str| json!({ "type": "number", "description": d });
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "territory": { "additionalProperties": false,
+                "description": "Communes analysées (union ; tout vide : toutes)",
+                "properties": { "departements": strings, "epcis": strings, "communes": strings } },
+            "filter": { "additionalProperties": false,
+                "description": "Lieux pris en compte (vide : tous)",
+                "properties": { "services": strings, "typologies": strings, "publics": strings,
+                    "fixed_only": { "type": "boolean" } } },
+            "threshold_minutes": number("Seuil de desserte en minutes (défaut 20, > 0 et ≤ 600)"),
+            "speed_kmh": number("Vitesse moyenne (défaut 50, entre 5 et 130)"),
+            "detour_factor": number("Coefficient de détour (défaut 1,3, entre 1 et 3)"),
+            "ifn": { "additionalProperties": false, "required": ["model"],
+                "properties": {
+                    "model": { "type": "string", "description": "ifn2023 (défaut) ou ifn2020" },
+                    "scale": { "type": "string", "nullable": true, "description": "IFN 2020 : departement, region ou epci" },
+                    "axis": { "type": "string", "nullable": true } } },
+            "matrix": {
+                "description": "Temps mesurés : communes × venues → minutes (null : inconnu), et/ou entries [{commune, venue, minutes}]" },
+            "added": { "type": "array", "description": "Lieux hypothétiques",
+                "items": { "additionalProperties": false, "properties": {
+                    "lonlat": { "type": "array", "nullable": true, "items": { "type": "number" }, "minItems": 2, "maxItems": 2 },
+                    "town_hall": { "type": "string", "nullable": true },
+                    "label": { "type": "string", "nullable": true } } } },
+            "removed": { "type": "array", "description": "Lieux existants retirés (identifiant source ou numéro)",
+                "items": { "oneOf": [ { "type": "string" }, { "type": "integer", "minimum": 0 } ] } },
         }
     })
 }

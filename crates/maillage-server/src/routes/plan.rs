@@ -12,12 +12,13 @@
 //!   5 million matrix cells, 2,000 stops, 366 days; `time_limit_ms` at most 30,000
 //!   (default 2,000). Over a size limit: 413; a time limit over the cap or any invalid
 //!   field: 400, with a French message.
-//! - Solves run on the blocking pool, at most one per core at a time (others wait).
+//! - Solves run on the blocking pool, at most one heavy computation (gap analysis or
+//!   solve) per core at a time (others wait).
 //! - Output: the response JSON (default), or `?f=geojson` / `?f=csv` ([`sites_geojson`],
 //!   [`tours_geojson`], [`sites_csv`], [`tours_csv`]; also `Accept`).
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
@@ -29,9 +30,8 @@ use maillage_core::{Catalog, InseeCode};
 use maillage_plan::sites::{self, SiteError, SiteRequest, SiteResponse};
 use maillage_plan::tours::{self, TourError, TourRequest, TourResponse};
 use serde_json::{Value, json};
-use tokio::sync::Semaphore;
 
-use super::gaps::{Output, gap_cache, respond};
+use super::gaps::{Object, Output, gap_cache, on_heavy_pool, respond};
 use crate::ogc::query::pairs;
 use crate::{ApiError, ApiJson, ApiResult, AppState};
 
@@ -50,25 +50,6 @@ pub fn router() -> Router<AppState> {
             "/api/plan/tours",
             post(post_tours).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
-}
-
-/// At most one solve per core at a time.
-fn solver_slots() -> &'static Semaphore {
-    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
-    SLOTS.get_or_init(|| {
-        Semaphore::new(
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1),
-        )
-    })
-}
-
-async fn on_solver<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    let _permit = solver_slots().acquire().await.map_err(ApiError::internal)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(ApiError::internal)
 }
 
 /// A refused site request: 413 over a size limit, 400 otherwise.
@@ -208,12 +189,12 @@ pub async fn post_sites(
     State(s): State<AppState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-    ApiJson(req): ApiJson<SiteRequest>,
+    ApiJson(Object(req)): ApiJson<Object<SiteRequest>>,
 ) -> ApiResult<Response> {
     only_f(raw.as_deref())?;
     let output = Output::negotiate(raw.as_deref(), &headers)?;
     let catalog = s.catalog.clone();
-    let (result, ms) = on_solver(move || {
+    let (result, ms) = on_heavy_pool(move || {
         let started = Instant::now();
         let r = run_sites(&catalog, &req).map(|(resolved, resp)| match output {
             Output::Json => serde_json::to_vec(&resp).map_err(|e| e.to_string()),
@@ -234,7 +215,7 @@ pub async fn post_tours(
     State(s): State<AppState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-    ApiJson(req): ApiJson<TourRequest>,
+    ApiJson(Object(req)): ApiJson<Object<TourRequest>>,
 ) -> ApiResult<Response> {
     only_f(raw.as_deref())?;
     let output = Output::negotiate(raw.as_deref(), &headers)?;
@@ -246,7 +227,7 @@ pub async fn post_tours(
         }));
     }
     let catalog = s.catalog.clone();
-    let (result, ms) = on_solver(move || {
+    let (result, ms) = on_heavy_pool(move || {
         let started = Instant::now();
         let r = run_tours(&catalog, &req).map(|(resolved, resp)| match output {
             Output::Json => serde_json::to_vec(&resp).map_err(|e| e.to_string()),
@@ -595,7 +576,7 @@ pub fn openapi_paths() -> Value {
             "properties": { "code": { "type": "string" }, "description": { "type": "string" }, "status": { "type": "integer" } } } } } });
     let f = json!([{ "name": "f", "in": "query", "required": false,
         "schema": { "type": "string", "enum": ["json", "geojson", "csv"] } }]);
-    let body = json!({ "required": true, "content": { "application/json": { "schema": { "type": "object" } } } });
+    let body = |schema: Value| json!({ "required": true, "content": { "application/json": { "schema": schema } } });
     let mb = MAX_BODY_BYTES / (1024 * 1024);
     json!({
         "/api/plan/sites": { "post": {
@@ -603,7 +584,7 @@ pub fn openapi_paths() -> Value {
             "description": format!("Corps : demand [{{id, lon, lat | commune, weight}}], candidates (défaut : mairies des communes non desservies de la demande), existing, p, objective (median | coverage), radius, matrix, detour_factor (1,3), speed_kmh, time_limit_ms (≤ {} ms, défaut {}), seed. Au plus {} points de demande, {} candidats + existants, {} cases de matrice ; corps ≤ {mb} Mio.", sites::MAX_TIME_LIMIT_MS, sites::DEFAULT_TIME_LIMIT_MS, sites::MAX_DEMAND, sites::MAX_CANDIDATES, sites::MAX_CELLS),
             "operationId": "planSites",
             "parameters": f,
-            "requestBody": body,
+            "requestBody": body(sites_schema()),
             "responses": { "200": { "description": "Sites choisis, valeur de l'objectif, affectation", "content": formats }, "400": error, "413": error },
         }},
         "/api/plan/tours": { "post": {
@@ -611,9 +592,93 @@ pub fn openapi_paths() -> Value {
             "description": format!("Corps : base {{lon, lat | commune | index}}, stops [{{id, lon, lat | commune | index, weight, service_minutes, windows, min_days_between_visits, visits}}], days ou weeks (+ working_days, period_weeks), day_minutes, day_start_minutes (480), speed_kmh (50), detour_factor (1,3), matrix, must_visit_all, seed, time_limit_ms (≤ {} ms, défaut {}). Au plus {} arrêts et {} jours ; corps ≤ {mb} Mio.", tours::MAX_TIME_LIMIT_MS, tours::DEFAULT_TIME_LIMIT_MS, tours::MAX_STOPS, tours::MAX_DAYS),
             "operationId": "planTours",
             "parameters": f,
-            "requestBody": body,
+            "requestBody": body(tours_schema()),
             "responses": { "200": { "description": "Jours (arrêts, horaires, trajets, tracé), arrêts non visités et pourquoi", "content": formats }, "400": error, "413": error },
         }},
+    })
+}
+
+fn nullable(kind: &str) -> Value {
+    json!({ "type": kind, "nullable": true })
+}
+
+fn count() -> Value {
+    json!({ "type": "integer", "minimum": 0 })
+}
+
+fn nullable_count() -> Value {
+    json!({ "type": "integer", "minimum": 0, "nullable": true })
+}
+
+fn cost_matrix() -> Value {
+    json!({ "type": "array", "nullable": true,
+        "items": { "type": "array", "items": { "type": "number" } } })
+}
+
+/// JSON Schema of the [`SiteRequest`] body (unknown keys refused; ranges checked by the
+/// server). Nested objects carry no `type`: serde also reads them from arrays.
+pub fn sites_schema() -> Value {
+    let point = json!({ "additionalProperties": false, "properties": {
+        "id": { "type": "string" },
+        "lon": nullable("number"), "lat": nullable("number"),
+        "commune": nullable("string"), "weight": nullable("number"),
+    }});
+    let points = json!({ "type": "array", "items": point });
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["demand", "p", "objective"],
+        "properties": {
+            "demand": points, "candidates": points, "existing": points,
+            "p": count(),
+            "objective": { "type": "string", "enum": ["median", "coverage"] },
+            "radius": nullable("number"),
+            "matrix": cost_matrix(),
+            "detour_factor": { "type": "number" },
+            "speed_kmh": nullable("number"),
+            "time_limit_ms": nullable_count(),
+            "seed": count(),
+        }
+    })
+}
+
+/// JSON Schema of the [`TourRequest`] body (unknown keys refused; ranges checked by the
+/// server). Nested objects carry no `type`: serde also reads them from arrays.
+pub fn tours_schema() -> Value {
+    let place = json!({ "additionalProperties": false, "properties": {
+        "id": nullable("string"), "lon": nullable("number"), "lat": nullable("number"),
+        "index": nullable_count(), "commune": nullable("string"),
+    }});
+    let stop = json!({ "additionalProperties": false, "required": ["id"], "properties": {
+        "id": { "type": "string" },
+        "lon": nullable("number"), "lat": nullable("number"),
+        "index": nullable_count(), "commune": nullable("string"),
+        "weight": nullable("number"),
+        "service_minutes": { "type": "number" },
+        "windows": { "nullable": true,
+            "description": "Créneaux par jour (lundi … dimanche) : [[ouverture, fermeture]] en minutes" },
+        "min_days_between_visits": nullable_count(),
+        "visits": nullable_count(),
+    }});
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["base", "stops"],
+        "properties": {
+            "base": place,
+            "stops": { "type": "array", "items": stop },
+            "days": nullable_count(), "weeks": nullable_count(),
+            "working_days": { "type": "array", "items": count() },
+            "period_weeks": nullable_count(),
+            "day_minutes": nullable("number"),
+            "day_start_minutes": { "type": "number" },
+            "speed_kmh": { "type": "number" },
+            "detour_factor": { "type": "number" },
+            "matrix": cost_matrix(),
+            "must_visit_all": { "type": "boolean" },
+            "seed": count(),
+            "time_limit_ms": nullable_count(),
+        }
     })
 }
 
@@ -701,6 +766,17 @@ mod tests {
             max: 30_000,
         });
         assert_eq!(e.status().as_u16(), 400);
+    }
+
+    #[test]
+    fn a_body_must_be_an_object_even_where_serde_reads_arrays() {
+        let ok: Object<SiteRequest> =
+            serde_json::from_str(r#"{"demand": [], "p": 1, "objective": "median"}"#).unwrap();
+        assert_eq!(ok.0.p, 1);
+        let e = serde_json::from_str::<Object<maillage_plan::gaps::GapRequest>>("[]")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("un objet JSON"), "{e}");
     }
 
     #[test]
