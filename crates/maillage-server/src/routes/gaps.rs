@@ -326,11 +326,42 @@ pub fn gap_rows_csv(resp: &GapResponse) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// The response as GeoJSON, written row by row (the same document as
+/// [`GapResponse::to_geojson`] without building it in memory first): one point per
+/// commune at its access point (`null` when unlocated), properties = [`GapRow`], the
+/// indicators as a foreign member.
+pub fn gap_geojson(resp: &GapResponse) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(resp.communes.len() * 640 + 4096);
+    out.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
+    for (k, row) in resp.rows().into_iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(br#"{"type":"Feature","id":"#);
+        serde_json::to_writer(&mut out, &row.code)?;
+        out.extend_from_slice(br#","geometry":"#);
+        match (row.lon, row.lat) {
+            (Some(lon), Some(lat)) => serde_json::to_writer(
+                &mut out,
+                &json!({"type": "Point", "coordinates": [lon, lat]}),
+            )?,
+            _ => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(br#","properties":"#);
+        serde_json::to_writer(&mut out, &row)?;
+        out.push(b'}');
+    }
+    out.extend_from_slice(br#"],"indicators":"#);
+    serde_json::to_writer(&mut out, &resp.indicators)?;
+    out.push(b'}');
+    Ok(out)
+}
+
 /// Serialises a response in a format.
 pub fn gap_body(resp: &GapResponse, output: Output) -> Result<Vec<u8>, String> {
     match output {
         Output::Json => serde_json::to_vec(resp).map_err(|e| e.to_string()),
-        Output::GeoJson => serde_json::to_vec(&resp.to_geojson()).map_err(|e| e.to_string()),
+        Output::GeoJson => gap_geojson(resp).map_err(|e| e.to_string()),
         Output::Csv => gap_rows_csv(resp).map_err(|e| e.to_string()),
     }
 }
@@ -622,6 +653,82 @@ mod tests {
         assert!(e.message().contains("un nombre est attendu"), "{e}");
         let e = request_from_query(Some("ifn_model=ifn2099")).unwrap_err();
         assert!(e.message().contains("ifn2099"), "{e}");
+    }
+
+    /// Hand-made catalog: two communes of the Tarn with town halls, one without, no venue.
+    fn tiny_catalog() -> Catalog {
+        use maillage_core::geo::MultiPolygon;
+        use maillage_core::{Commune, Fragility, Ifn2023, TownHall};
+        use maillage_ingest::reproject::{default_reprojector, position};
+        let r = default_reprojector();
+        let commune = |code: &str, lon: Option<f64>, total: f64| Commune {
+            code: code.parse().unwrap(),
+            name: format!("Commune {code}"),
+            population: 100,
+            postal_codes: vec!["81000".into()],
+            departement: "81".parse().unwrap(),
+            epci: None,
+            boundary: MultiPolygon::new(Vec::new()),
+            boundary_source: "fixture".into(),
+            town_hall: lon.map(|lon| TownHall {
+                position: position(&*r, lon, 43.9).unwrap(),
+                address: String::new(),
+                opening_hours: Vec::new(),
+                accessibility: String::new(),
+                accessibility_details: String::new(),
+                email: String::new(),
+                phone: String::new(),
+                website: String::new(),
+            }),
+            fragility: Fragility {
+                ifn2020: None,
+                ifn2023: Some(Ifn2023 {
+                    total: Some(total),
+                    ..Default::default()
+                }),
+            },
+        };
+        Catalog::new(
+            vec![
+                commune("81004", Some(2.15), 6.0),
+                commune("81065", Some(2.24), 7.5),
+                commune("81099", None, 5.0),
+            ],
+            Vec::new(),
+            Default::default(),
+            Default::default(),
+            Vec::new(),
+        )
+    }
+
+    #[test]
+    fn the_streamed_geojson_is_the_plan_crate_document() {
+        let catalog = tiny_catalog();
+        let mut req = GapRequest::default();
+        req.added
+            .push(maillage_plan::gaps::AddedVenue::town_hall("81004"));
+        let resp = maillage_plan::gaps::analyse(&catalog, &req).unwrap();
+        let streamed: Value = serde_json::from_slice(&gap_geojson(&resp).unwrap()).unwrap();
+        assert_eq!(streamed, resp.to_geojson());
+        assert_eq!(streamed["features"].as_array().unwrap().len(), 3);
+        let csv = String::from_utf8(gap_rows_csv(&resp).unwrap()).unwrap();
+        assert_eq!(csv.lines().count(), 4);
+        assert_eq!(csv.lines().next().unwrap(), GapRow::FIELDS.join(","));
+    }
+
+    #[test]
+    fn a_filter_that_no_venue_passes_is_refused_with_the_values_named() {
+        let catalog = tiny_catalog();
+        let mut req = GapRequest::default();
+        assert!(check_filter(&catalog, &req).is_ok());
+        req.filter.services = vec!["Aide aux démarches administratives".into()];
+        let e = check_filter(&catalog, &req).unwrap_err();
+        assert_eq!(e.status().as_u16(), 400);
+        assert!(e.message().contains("aucun des 0 lieux"), "{e}");
+        assert!(
+            e.message().contains("Aide aux démarches administratives"),
+            "{e}"
+        );
     }
 
     #[test]
