@@ -62,6 +62,12 @@ fn gaps(c: &mut Criterion) {
     group.bench_function("france_analyse_fixed_only_filter", |b| {
         b.iter(|| index.analyse(&catalog, black_box(&fixed_only)))
     });
+    // A public only 3 venues address: a filtered tree instead of walking the whole one.
+    let mut rare = france.clone();
+    rare.filter.publics = vec!["Femmes".to_string()];
+    group.bench_function("france_analyse_rare_public_filter", |b| {
+        b.iter(|| index.analyse(&catalog, black_box(&rare)))
+    });
     group.bench_function("france_what_if_5_added", |b| {
         b.iter(|| index.analyse(&catalog, black_box(&what_if_france)))
     });

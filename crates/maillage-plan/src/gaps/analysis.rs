@@ -1,6 +1,9 @@
 //! Nearest venue per commune, the what-if overlay, and the response.
 
 use maillage_core::{Catalog, Position};
+use rstar::RTree;
+
+use super::index::Entry;
 
 use super::fragility::{self, FragilityValues};
 use super::indicators::{self, StatusOf};
@@ -65,20 +68,32 @@ impl GapIndex {
             );
         }
         let base_ok = |v: u32| filter_ok.as_ref().is_none_or(|ok| ok[v as usize]);
+        // With a filter, search a tree of the matching venues only: walking the full tree
+        // until a rare venue turns up would visit most of it for every commune.
+        let filtered_trees = filter_ok.as_ref().map(|ok| {
+            super::index::per_zone(
+                catalog
+                    .venues
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| ok[i].then_some(v.position)),
+            )
+        });
+        let trees = filtered_trees.as_deref().unwrap_or(&self.venue_trees);
 
         let mut base = vec![Best::NONE; catalog.communes.len()];
         for &c in &plan.selection {
             base[c] = if filter_ok.is_none() && !plan.matrix.contains_key(&c) {
                 self.cached(c, &plan)
             } else {
-                self.best(catalog, &plan, c, base_ok)
+                self.best(catalog, &plan, trees, c, base_ok)
             };
         }
 
         let what_if = !plan.added.is_empty() || !plan.removed.is_empty();
         let scen_ok = |v: u32| base_ok(v) && plan.removed.binary_search(&v).is_err();
         let scenario = if what_if {
-            Some(self.overlay(catalog, &plan, &base, scen_ok))
+            Some(self.overlay(catalog, &plan, trees, &base, scen_ok))
         } else {
             None
         };
@@ -189,12 +204,13 @@ impl GapIndex {
         &self,
         catalog: &Catalog,
         plan: &Plan,
+        trees: &[RTree<Entry>],
         c: usize,
         allowed: impl Fn(u32) -> bool,
     ) -> Best {
         let row: &[(u32, f64)] = plan.matrix.get(&c).map(Vec::as_slice).unwrap_or(&[]);
         let in_row = |v: u32| row.binary_search_by_key(&v, |p| p.0).is_ok();
-        let mut best = match self.nearest_allowed(c, |v| allowed(v) && !in_row(v)) {
+        let mut best = match self.nearest_allowed(trees, c, |v| allowed(v) && !in_row(v)) {
             Some((v, d)) => Best {
                 venue: Some(v),
                 metres: Some(d),
@@ -225,6 +241,7 @@ impl GapIndex {
         &self,
         catalog: &Catalog,
         plan: &Plan,
+        trees: &[RTree<Entry>],
         base: &[Best],
         allowed: impl Fn(u32) -> bool + Copy,
     ) -> Vec<Best> {
@@ -236,7 +253,7 @@ impl GapIndex {
                     .venue
                     .is_some_and(|v| plan.removed.binary_search(&v).is_ok())
                 {
-                    scen[c] = self.best(catalog, plan, c, allowed);
+                    scen[c] = self.best(catalog, plan, trees, c, allowed);
                 }
             }
         }

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::Label;
 
-type Entry = GeomWithData<[f64; 2], u32>;
+pub(crate) type Entry = GeomWithData<[f64; 2], u32>;
 
 /// Where a commune's access point comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -184,7 +184,7 @@ impl GapIndex {
             reproject,
         };
         index.nearest_any = (0..catalog.communes.len())
-            .map(|c| index.nearest_allowed(c, |_| true))
+            .map(|c| index.nearest_allowed(&index.venue_trees, c, |_| true))
             .collect();
         index
     }
@@ -206,11 +206,12 @@ impl GapIndex {
     /// `allowed` accepts, as (venue index, metres).
     pub(crate) fn nearest_allowed(
         &self,
+        trees: &[RTree<Entry>],
         c: usize,
         mut allowed: impl FnMut(u32) -> bool,
     ) -> Option<(u32, f64)> {
         let ap = self.access.get(c)?.as_ref()?;
-        self.venue_trees[ap.position.zone.index()]
+        trees[ap.position.zone.index()]
             .nearest_neighbor_iter_with_distance_2(&ap.position.xy)
             .find(|(e, _)| allowed(e.data))
             .map(|(e, d2)| (e.data, d2.sqrt()))
@@ -257,7 +258,7 @@ fn access_point(commune: &Commune, reproject: &dyn Reproject) -> Option<AccessPo
     })
 }
 
-fn per_zone(positions: impl Iterator<Item = Option<Position>>) -> Vec<RTree<Entry>> {
+pub(crate) fn per_zone(positions: impl Iterator<Item = Option<Position>>) -> Vec<RTree<Entry>> {
     let mut buckets: Vec<Vec<Entry>> = Zone::ALL.iter().map(|_| Vec::new()).collect();
     for (i, p) in positions.enumerate() {
         if let Some(p) = p {
