@@ -169,6 +169,8 @@ fn serve(data: DataArgs, addr: SocketAddr, web_dir: Option<PathBuf>) -> anyhow::
             .with_context(|| format!("impossible d'écouter sur {addr}"))?;
         let local = listener.local_addr()?;
         tracing::info!("Maillage écoute sur http://{local}");
+        // Merged boundaries, statistics and default plans are prepared in the background.
+        maillage_server::ogc::warm_up(&state);
         maillage_server::serve(listener, state, shutdown_signal()).await?;
         Ok(())
     })
