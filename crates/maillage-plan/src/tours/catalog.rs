@@ -18,14 +18,19 @@ pub(crate) fn commune_of<'c>(
         .ok_or_else(|| format!("{what} : commune {code} inconnue du référentiel chargé"))
 }
 
-/// Town hall lon/lat of a commune, or a French error.
+/// Where a permanence is held in a commune: its town hall; when the registry does not
+/// locate it (e.g. 81115 Labastide-Rouairoux), a point inside the commune's boundary
+/// (geo's `InteriorPoint`, as the gap analysis's access point). A French error when the
+/// commune has neither.
 pub(crate) fn town_hall_lonlat(c: &Commune, what: &str) -> Result<[f64; 2], String> {
+    use maillage_core::geo::InteriorPoint;
     c.town_hall
         .as_ref()
         .map(|t| t.position.lonlat)
+        .or_else(|| c.boundary.interior_point().map(|p| [p.x(), p.y()]))
         .ok_or_else(|| {
             format!(
-                "{what} : la commune {} ({}) n'a pas de mairie géolocalisée",
+                "{what} : la commune {} ({}) n'a ni mairie géolocalisée ni contour",
                 c.code, c.name
             )
         })
@@ -91,4 +96,42 @@ pub fn resolve_tour_request(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use maillage_core::geo::{MultiPolygon, polygon};
+    use maillage_core::{Commune, Fragility};
+
+    use super::town_hall_lonlat;
+
+    fn commune(boundary: MultiPolygon<f64>) -> Commune {
+        Commune {
+            code: "81115".parse().unwrap(),
+            name: "Labastide-Rouairoux".into(),
+            population: 1410,
+            postal_codes: vec![],
+            departement: "81".parse().unwrap(),
+            epci: None,
+            boundary,
+            boundary_source: "hand-made".into(),
+            town_hall: None,
+            fragility: Fragility::default(),
+        }
+    }
+
+    #[test]
+    fn a_commune_without_a_located_town_hall_meets_inside_its_boundary() {
+        // Hand-made square around Labastide-Rouairoux.
+        let square = MultiPolygon(vec![polygon![
+            (x: 2.60, y: 43.45), (x: 2.70, y: 43.45), (x: 2.70, y: 43.50), (x: 2.60, y: 43.50)
+        ]]);
+        let [lon, lat] = town_hall_lonlat(&commune(square.clone()), "arrêt").unwrap();
+        assert!(
+            maillage_core::contains_point(&square, (lon, lat).into()),
+            "{lon} {lat}"
+        );
+        let err = town_hall_lonlat(&commune(MultiPolygon(vec![])), "arrêt").unwrap_err();
+        assert!(err.contains("ni mairie géolocalisée ni contour"), "{err}");
+    }
 }
