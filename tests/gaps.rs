@@ -362,6 +362,87 @@ fn the_gaps_collection_matches_the_api_and_gdal_reads_it() {
 }
 
 #[test]
+fn the_gaps_collection_takes_threshold_filter_and_ifn_parameters_in_every_format() {
+    if skip() {
+        return;
+    }
+    let s = Server::start();
+    let query =
+        "threshold=10&services=Aide%20aux%20d%C3%A9marches%20administratives&ifn_model=ifn2020";
+    let api = post_json(
+        &s,
+        "/api/gaps",
+        &json!({"territory": {"departements": ["81"]}, "threshold_minutes": 10,
+                "filter": {"services": ["Aide aux démarches administratives"]},
+                "ifn": {"model": "ifn2020"}}),
+    );
+    let api = by_code(&api);
+    let unserved = api.values().filter(|c| c["status"] == "unserved").count();
+    assert!(unserved > 0 && unserved < 314, "{unserved}");
+    let page = s.get_json(&format!(
+        "/collections/gaps/items?departement=81&limit=1000&{query}"
+    ));
+    let features = page["features"].as_array().unwrap();
+    assert_eq!(features.len(), 314);
+    for f in features {
+        let p = &f["properties"];
+        let code = p["code"].as_str().unwrap();
+        assert_eq!(p["threshold_minutes"], 10.0, "{code}");
+        assert_eq!(p["status"], api[code]["status"], "{code}");
+        assert_eq!(
+            p["priority"].as_f64(),
+            api[code]["priority"].as_f64(),
+            "{code}"
+        );
+    }
+    // The next link keeps the parameters.
+    let first = s.get_json(&format!(
+        "/collections/gaps/items?departement=81&limit=10&{query}"
+    ));
+    let next = first["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "next")
+        .unwrap();
+    assert!(
+        next["href"].as_str().unwrap().contains("threshold=10"),
+        "{next}"
+    );
+    // A GeoPackage export with the same parameters, opened by GDAL.
+    let url = format!(
+        "{}/collections/gaps/items?departement=81&status=unserved&f=gpkg&{query}",
+        s.base
+    );
+    let bytes = ureq::get(&url)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_vec()
+        .unwrap();
+    let path = std::env::temp_dir().join(format!("maillage-gaps-{}.gpkg", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("Feature Count: {unserved}")),
+        "{text}"
+    );
+    assert!(text.contains("threshold_minutes"), "{text}");
+    // Bad values are 400s; computation parameters belong to gaps only.
+    for bad in ["threshold=-3", "threshold=abc", "ifn_model=ifn1999"] {
+        let (status, body) = s.get(&format!("/collections/gaps/items?{bad}"));
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    let (status, body) = s.get("/collections/venues/items?threshold=10");
+    assert_eq!(status, 400, "{body}");
+}
+
+#[test]
 fn the_cli_writes_314_tarn_rows_with_a_header() {
     let Some(data) = data_dir() else {
         eprintln!("données partagées absentes (MAILLAGE_DATA_DIR) : test ignoré");

@@ -33,8 +33,8 @@ pub use stream::{ChannelWriter, stream_body, stream_file};
 pub struct ExportJob {
     /// The OGC state (kept alive by the task).
     pub ogc: Arc<Ogc>,
-    /// Index of the collection in `ogc.layers`.
-    pub layer: usize,
+    /// The collection (one of `ogc.layers`, or a variant computed for the request's parameters).
+    pub layer: Arc<Layer>,
     /// Matching features, in order.
     pub ids: Vec<usize>,
     /// Exported properties (field indexes, in order).
@@ -48,7 +48,7 @@ pub struct ExportJob {
 impl ExportJob {
     /// The collection.
     pub fn layer(&self) -> &Layer {
-        &self.ogc.layers[self.layer]
+        &self.layer
     }
 
     /// The base file name (`venues`, `communes`).

@@ -2,6 +2,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
@@ -119,6 +120,7 @@ fn find_layer<'a>(ogc: &'a Ogc, id: &str) -> ApiResult<(usize, &'a Layer)> {
     ogc.layers
         .iter()
         .enumerate()
+        .map(|(i, l)| (i, &**l))
         .find(|(_, l)| l.provider.id() == id)
         .ok_or_else(|| {
             ApiError::not_found(format!(
@@ -866,13 +868,30 @@ pub async fn items(
         }
         return Ok(from_cache(c));
     }
+    // Computation parameters (e.g. `threshold` of `gaps`) select a variant of the collection.
+    let layer: Arc<Layer> = {
+        let names = layer.provider.parameters();
+        let values: Vec<(String, String)> = pairs(raw.as_deref())
+            .into_iter()
+            .filter(|(k, _)| names.iter().any(|p| p.name == k))
+            .collect();
+        if values.is_empty() {
+            ogc.layers[index].clone()
+        } else {
+            let provider = layer.provider.clone();
+            let variant = tokio::task::spawn_blocking(move || provider.with_parameters(&values))
+                .await
+                .map_err(ApiError::internal)??;
+            Arc::new(Layer::new(variant))
+        }
+    };
     let q = items_query(&*layer.provider, raw.as_deref(), &headers, &*ogc.reproject)?;
     let raw = raw.unwrap_or_default();
     if q.format.is_file() {
         let ids = run(layer.provider.geometry_type(), {
-            let ogc = ogc.clone();
             let q = q.clone();
-            move || page_of(&ogc.layers[index], &q).0
+            let layer = layer.clone();
+            move || page_of(&layer, &q).0
         })
         .await?;
         let fields = q
@@ -882,7 +901,7 @@ pub async fn items(
         let mut res = respond(
             ExportJob {
                 ogc: ogc.clone(),
-                layer: index,
+                layer: layer.clone(),
                 ids,
                 fields,
                 crs: q.crs,
@@ -902,8 +921,9 @@ pub async fn items(
     let geometry = layer.provider.geometry_type();
     let ogc2 = ogc.clone();
     let crs = q.crs;
+    let variant = layer.clone();
     let (media, bytes) = run(geometry, move || {
-        let layer = &ogc2.layers[index];
+        let layer = &*variant;
         let (ids, matched) = page_of(layer, &q);
         let links = page_links(
             &base,

@@ -30,7 +30,7 @@ pub struct Layer {
 }
 
 impl Layer {
-    fn new(provider: Arc<dyn Collection>) -> Layer {
+    pub(crate) fn new(provider: Arc<dyn Collection>) -> Layer {
         let n = provider.len();
         Layer {
             provider,
@@ -261,7 +261,7 @@ pub struct Ogc {
     /// The catalog.
     pub catalog: Arc<Catalog>,
     /// Collections, in listing order.
-    pub layers: Vec<Layer>,
+    pub layers: Vec<Arc<Layer>>,
     /// Reprojection to the output CRSs.
     pub reproject: Box<dyn Reproject>,
     /// Hash of the loaded data (layers, counts, version): the base of every ETag.
@@ -275,7 +275,7 @@ impl Ogc {
     pub fn new(catalog: Arc<Catalog>) -> Ogc {
         let layers = collections::all(catalog.clone())
             .into_iter()
-            .map(Layer::new)
+            .map(|p| Arc::new(Layer::new(p)))
             .collect();
         let mut h = Sha256::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -297,7 +297,10 @@ impl Ogc {
 
     /// The collection with that id.
     pub fn layer(&self, id: &str) -> Option<&Layer> {
-        self.layers.iter().find(|l| l.provider.id() == id)
+        self.layers
+            .iter()
+            .find(|l| l.provider.id() == id)
+            .map(|l| &**l)
     }
 }
 

@@ -16,6 +16,10 @@
 //!    Hold an `Arc<collections::Shared>` to reach the catalog and shared statistics;
 //!    compute anything costly lazily (`OnceLock`) and in `warm_up`.
 //! 2. Add it to the list in [`collections::all`].
+//! 3. If the features depend on computation parameters (the `threshold` of `gaps`), list
+//!    them in `parameters()` and build the variant in `with_parameters()`: `/items` then
+//!    accepts them, documents them in `/api`, keeps them in the paging links, and serves
+//!    the variant in every format.
 //!
 //! Filters, paging, CRS, zoom simplification, ETags, HTML, schemas, the OpenAPI
 //! document and the GeoJSON/CSV/Shapefile/GeoPackage exports then work unchanged.

@@ -143,6 +143,13 @@ fn collection_paths(
             "schema": { "type": "string", "minLength": 1, "pattern": "[^,\\s]" },
         }));
     }
+    for param in p.parameters() {
+        params.push(json!({
+            "name": param.name, "in": "query", "required": false, "style": "form", "explode": false,
+            "description": format!("Paramètre de calcul : {}.", param.title),
+            "schema": { "type": param.json_type },
+        }));
+    }
     let file = || json!({ "schema": { "type": "string", "format": "binary" } });
     let mut items_ok = ok(
         "Objets : une page en GeoJSON ou HTML, ou tous les objets filtrés dans un fichier (f=geojson, csv, shp, gpkg).",

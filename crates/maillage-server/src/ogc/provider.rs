@@ -198,6 +198,17 @@ pub struct Limits {
     pub max: usize,
 }
 
+/// A query parameter that changes what a collection computes.
+#[derive(Debug, Clone, Copy)]
+pub struct Parameter {
+    /// Name in the query string.
+    pub name: &'static str,
+    /// JSON Schema type (`number`, `string`, `boolean`).
+    pub json_type: &'static str,
+    /// Short French description, with the default.
+    pub title: &'static str,
+}
+
 /// One collection of features. Features are numbered `0..len()` in a stable order
 /// (the paging order).
 pub trait Collection: Send + Sync {
@@ -264,4 +275,20 @@ pub trait Collection: Send + Sync {
     /// Computes what is computed lazily (dissolved boundaries, statistics), so that
     /// later requests are fast. Called once from a background thread.
     fn warm_up(&self) {}
+    /// Query parameters that change what the collection computes (not attribute
+    /// filters), e.g. the threshold of the gap analysis. None by default.
+    fn parameters(&self) -> &'static [Parameter] {
+        &[]
+    }
+    /// The collection computed for these parameter values (`name`, `value` pairs, each
+    /// named in [`Collection::parameters`], at least one). A 400 for a bad value.
+    fn with_parameters(
+        &self,
+        _values: &[(String, String)],
+    ) -> Result<std::sync::Arc<dyn Collection>, crate::ApiError> {
+        Err(crate::ApiError::bad_request(format!(
+            "la collection {} n'a pas de paramètres de calcul",
+            self.id()
+        )))
+    }
 }

@@ -284,7 +284,8 @@ pub fn items_query(
     let mut seen: Vec<&str> = Vec::new();
     for (k, _) in &params {
         let known = STANDARD.contains(&k.as_str())
-            || fields.iter().any(|f| f.name == k && f.filter != Filter::No);
+            || fields.iter().any(|f| f.name == k && f.filter != Filter::No)
+            || provider.parameters().iter().any(|p| p.name == k);
         if !known {
             let filters: Vec<&str> = fields
                 .iter()

@@ -106,6 +106,17 @@ pub struct DefaultGaps {
 }
 
 impl DefaultGaps {
+    /// Indexes an analysis of the whole catalog by commune.
+    pub fn new(response: GapResponse, catalog: &Catalog) -> DefaultGaps {
+        let mut position = vec![None; catalog.communes.len()];
+        for (k, c) in response.communes.iter().enumerate() {
+            if let Some(i) = catalog.commune_index(&c.code) {
+                position[i] = Some(k as u32);
+            }
+        }
+        DefaultGaps { response, position }
+    }
+
     /// The result of commune `i` (catalog index).
     pub fn commune(&self, i: usize) -> Option<&maillage_plan::gaps::CommuneGap> {
         let k = (*self.position.get(i)?)?;
@@ -133,13 +144,7 @@ impl GapCache {
                         return None;
                     }
                 };
-                let mut position = vec![None; catalog.communes.len()];
-                for (k, c) in response.communes.iter().enumerate() {
-                    if let Some(i) = catalog.commune_index(&c.code) {
-                        position[i] = Some(k as u32);
-                    }
-                }
-                Some(DefaultGaps { response, position })
+                Some(DefaultGaps::new(response, catalog))
             })
             .as_ref()
     }

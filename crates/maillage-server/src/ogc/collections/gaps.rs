@@ -3,23 +3,92 @@
 //! `total` / 10), one point per commune at its access point (town hall, else a point
 //! inside the boundary).
 //!
-//! The provider interface serves one fixed set of features per catalog, so the
-//! parameters cannot change per request here: `GET /api/gaps?threshold=…&services=…&
-//! ifn_model=…` (same fields, GeoJSON or CSV) and `POST /api/gaps` (what-if) compute
-//! other variants. Filters here: `code`, `departement`, `epci`, `status`, `served`,
-//! `fragile`, `access_source`, `ifn_source`.
+//! Computation parameters (`threshold`, `speed_kmh`, `detour_factor`, `services`,
+//! `typologies`, `publics`, `fixed_only`, `ifn_model`, `ifn_axis`, `ifn_scale`, as for
+//! `GET /api/gaps`) give a variant computed for the request, with every output format.
+//! Filters: `code`, `departement`, `epci`, `status`, `served`, `fragile`,
+//! `access_source`, `ifn_source`. `POST /api/gaps` adds the what-if.
 
 use std::borrow::Cow;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use maillage_core::InseeCode;
 use maillage_plan::gaps::CommuneGap;
 
 use super::shared::Shared;
+use crate::ApiError;
 use crate::ogc::provider::{
-    Collection, Field, FieldType, Filter, Geometry, GeometryType, Limits, Value,
+    Collection, Field, FieldType, Filter, Geometry, GeometryType, Limits, Parameter, Value,
 };
-use crate::routes::gaps::{DefaultGaps, GapCache, gap_cache};
+use crate::routes::gaps::{DefaultGaps, GapCache, gap_cache, request_from_query};
+
+/// Computation parameters, as `GET /api/gaps` reads them.
+pub const PARAMETERS: &[Parameter] = &[
+    Parameter {
+        name: "threshold",
+        json_type: "number",
+        title: "Seuil de desserte en minutes (défaut 20)",
+    },
+    Parameter {
+        name: "speed_kmh",
+        json_type: "number",
+        title: "Vitesse moyenne en km/h (défaut 50)",
+    },
+    Parameter {
+        name: "detour_factor",
+        json_type: "number",
+        title: "Facteur de détour (défaut 1,3)",
+    },
+    Parameter {
+        name: "services",
+        json_type: "string",
+        title: "Seuls les lieux offrant l'un de ces services (séparés par |)",
+    },
+    Parameter {
+        name: "typologies",
+        json_type: "string",
+        title: "Seuls les lieux de l'une de ces typologies (séparées par |)",
+    },
+    Parameter {
+        name: "publics",
+        json_type: "string",
+        title: "Seuls les lieux s'adressant à l'un de ces publics (séparés par |)",
+    },
+    Parameter {
+        name: "fixed_only",
+        json_type: "boolean",
+        title: "Exclure les lieux itinérants (défaut false)",
+    },
+    Parameter {
+        name: "ifn_model",
+        json_type: "string",
+        title: "ifn2023 (défaut) ou ifn2020",
+    },
+    Parameter {
+        name: "ifn_axis",
+        json_type: "string",
+        title: "Axe de l'IFN (défaut total ou score_global)",
+    },
+    Parameter {
+        name: "ifn_scale",
+        json_type: "string",
+        title: "Échelle de l'IFN 2020 : region (défaut), departement ou epci",
+    },
+];
+
+/// Variants computed recently, by canonical query: paging through one stays cheap.
+const KEPT_VARIANTS: usize = 8;
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
 
 const I: FieldType = FieldType::Integer;
 const R: FieldType = FieldType::Real;
@@ -66,7 +135,7 @@ pub const FIELDS: &[Field] = &[
         "served",
         "desservie",
         B,
-        "Desservie : temps de trajet ≤ seuil (20 minutes)",
+        "Desservie : temps de trajet ≤ seuil (threshold_minutes)",
     )
     .filter(Filter::Exact),
     Field::text(
@@ -120,6 +189,9 @@ pub const FIELDS: &[Field] = &[
 pub struct Gaps {
     shared: Arc<Shared>,
     cache: OnceLock<Arc<GapCache>>,
+    /// The analysis of a variant; `None` for the default analysis.
+    custom: Option<DefaultGaps>,
+    variants: Mutex<Vec<(String, Arc<Gaps>)>>,
 }
 
 impl Gaps {
@@ -128,12 +200,52 @@ impl Gaps {
         Gaps {
             shared,
             cache: OnceLock::new(),
+            custom: None,
+            variants: Mutex::new(Vec::new()),
         }
     }
 
     fn analysis(&self) -> Option<&DefaultGaps> {
+        if let Some(custom) = &self.custom {
+            return Some(custom);
+        }
         let cache = self.cache.get_or_init(|| gap_cache(&self.shared.catalog));
         cache.default_analysis(&self.shared.catalog)
+    }
+
+    /// The analysis for these parameters over the whole catalog.
+    fn variant(&self, values: &[(String, String)]) -> Result<Arc<Gaps>, ApiError> {
+        let mut sorted: Vec<&(String, String)> = values.iter().collect();
+        sorted.sort();
+        let query: Vec<String> = sorted
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        let query = query.join("&");
+        if let Ok(kept) = self.variants.lock()
+            && let Some((_, g)) = kept.iter().find(|(q, _)| *q == query)
+        {
+            return Ok(g.clone());
+        }
+        let req = request_from_query(Some(&query))?;
+        let cache = self.cache.get_or_init(|| gap_cache(&self.shared.catalog));
+        let response = cache
+            .index
+            .analyse(&self.shared.catalog, &req)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let variant = Arc::new(Gaps {
+            shared: self.shared.clone(),
+            cache: OnceLock::new(),
+            custom: Some(DefaultGaps::new(response, &self.shared.catalog)),
+            variants: Mutex::new(Vec::new()),
+        });
+        if let Ok(mut kept) = self.variants.lock() {
+            if kept.len() >= KEPT_VARIANTS {
+                kept.remove(0);
+            }
+            kept.push((query, variant.clone()));
+        }
+        Ok(variant)
     }
 
     fn result(&self, i: usize) -> Option<&CommuneGap> {
@@ -156,10 +268,19 @@ impl Collection for Gaps {
         "Communes non desservies"
     }
     fn description(&self) -> &'static str {
-        "Pour chaque commune : lieu de médiation numérique le plus proche depuis la mairie (à défaut un point intérieur du contour), distance à vol d'oiseau, temps estimé (distance × 1,3 / 50 km/h), desservie si ce temps ≤ 20 minutes, priorité = population × IFN 2023 total / 10 (sans valeur : moyenne pondérée de l'EPCI, sinon du département, sinon 0,5). Paramètres fixes ici ; pour un autre seuil, un filtre de services, un autre IFN ou une hypothèse : GET ou POST /api/gaps."
+        "Pour chaque commune : lieu de médiation numérique le plus proche depuis la mairie (à défaut un point intérieur du contour), distance à vol d'oiseau, temps estimé (distance × 1,3 / 50 km/h), desservie si ce temps ≤ 20 minutes, priorité = population × IFN 2023 total / 10 (sans valeur : moyenne pondérée de l'EPCI, sinon du département, sinon 0,5). Ces valeurs par défaut se changent par les paramètres threshold, speed_kmh, detour_factor, services, typologies, publics, fixed_only, ifn_model, ifn_axis et ifn_scale ; une hypothèse (lieu ajouté ou retiré) : POST /api/gaps."
     }
     fn layers(&self) -> &'static [&'static str] {
         &["communes", "town-halls", "venues", "ifn-2023"]
+    }
+    fn parameters(&self) -> &'static [Parameter] {
+        PARAMETERS
+    }
+    fn with_parameters(
+        &self,
+        values: &[(String, String)],
+    ) -> Result<Arc<dyn Collection>, ApiError> {
+        Ok(self.variant(values)?)
     }
     fn geometry_type(&self) -> GeometryType {
         GeometryType::Point
