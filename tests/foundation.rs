@@ -147,6 +147,8 @@ fn import_check_reports_counts_and_rejected_rows_in_french() {
         .arg(data.join("venues/charente-2023.csv"))
         .arg("--cache-dir")
         .arg(cache_dir())
+        .arg("--data-dir")
+        .arg(&data)
         .output()
         .expect("run maillage import --check");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -170,9 +172,41 @@ fn import_check_reports_counts_and_rejected_rows_in_french() {
     let out = std::process::Command::new(maillage_e2e::binary())
         .args(["import", "--check"])
         .arg(&broken)
+        .arg("--data-dir")
+        .arg(&data)
         .output()
         .expect("run");
     assert!(!out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("casse.json"), "{stdout}");
+}
+
+#[test]
+fn without_the_national_schema_the_venues_layer_is_missing_and_says_how_to_add_it() {
+    let Some(data) = maillage_e2e::data_dir() else {
+        println!("skipped: no shared data");
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("maillage-no-schema-{}", std::process::id()));
+    let venues = dir.join("venues");
+    std::fs::create_dir_all(&venues).expect("temp dir");
+    std::fs::copy(
+        data.join("venues/charente-2023.csv"),
+        venues.join("charente-2023.csv"),
+    )
+    .expect("copy a venue file");
+    let s = Server::start_with(Some(&dir), &cache_dir());
+    assert_eq!(s.get_json("/health")["venues"], 0);
+    let layers = s.get_json("/api/layers");
+    let venues = layers["layers"]
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["id"] == "venues"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(venues["status"]["state"], "missing", "{layers}");
+    let message = venues["status"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("schema.json") && message.contains("venues"),
+        "{message}"
+    );
 }

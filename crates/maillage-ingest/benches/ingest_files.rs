@@ -62,12 +62,16 @@ fn ingest_files(c: &mut Criterion) {
     let ifn_dir = dir.join("ifn");
     let halls = town_halls();
     let lookup = |code: &InseeCode| halls.get(code).copied();
+    let Ok(schema) = venues::schema::load(&venue_dir.join(venues::SCHEMA_IN_VENUE_DIR)) else {
+        eprintln!("schéma national absent du dossier de données : bench ignoré");
+        return;
+    };
 
     let mut g = c.benchmark_group("ingest_files");
     g.sample_size(20);
     g.bench_function(
         "venues: 10 real files, 14 830 rows (validate, place, merge)",
-        |b| b.iter(|| venues::read_venue_dir(&venue_dir, &lookup).map(|l| l.venues.len())),
+        |b| b.iter(|| venues::read_venue_dir(&venue_dir, schema, &lookup).map(|l| l.venues.len())),
     );
     g.bench_function("ifn: ifn-2020-communes.csv (9.5 MB)", |b| {
         b.iter(|| ifn::read_ifn2020_communes(&ifn_dir.join(ifn::IFN2020_COMMUNES_FILE)))
@@ -85,7 +89,7 @@ fn ingest_files(c: &mut Criterion) {
     });
     g.bench_function("all venue and IFN files, one after the other", |b| {
         b.iter(|| {
-            let v = venues::read_venue_dir(&venue_dir, &lookup).map(|l| l.venues.len());
+            let v = venues::read_venue_dir(&venue_dir, schema, &lookup).map(|l| l.venues.len());
             (v, read_all_ifn(&ifn_dir))
         })
     });

@@ -19,7 +19,7 @@ use crate::boundaries::{BoundaryDir, BoundaryOptions, read_boundary_dir};
 use crate::ifn::{self, IfnTable};
 use crate::registry::{self, Registry};
 use crate::reproject::{Reproject, default_reprojector};
-use crate::venues::{VenueReport, read_venue_dir};
+use crate::venues::{self, SCHEMA_IN_VENUE_DIR, VenueReport, read_venue_dir};
 use crate::{IngestError, IngestResult, Rejection};
 
 /// Where the data lives.
@@ -294,8 +294,11 @@ pub fn load_catalog(
 
     let t = Instant::now();
     progress.stage("Lecture, validation et fusion des lieux de médiation numérique");
-    let venues = match data_dir.map(|d| d.join("venues")).filter(|d| d.is_dir()) {
+    let venue_dir = data_dir.map(|d| d.join("venues")).filter(|d| d.is_dir());
+    let schema_path = venue_dir.as_ref().map(|d| d.join(SCHEMA_IN_VENUE_DIR));
+    let venues = match venue_dir.filter(|_| schema_path.as_ref().is_some_and(|p| p.is_file())) {
         Some(dir) => {
+            let schema = venues::schema::load(&dir.join(SCHEMA_IN_VENUE_DIR))?;
             let halls: HashMap<InseeCode, Position> = reg
                 .communes
                 .iter()
@@ -306,7 +309,7 @@ pub fn load_catalog(
                         .map(|(code, t)| (*code, t.position)),
                 )
                 .collect();
-            let load = read_venue_dir(&dir, &|code| halls.get(code).copied())?;
+            let load = read_venue_dir(&dir, schema, &|code| halls.get(code).copied())?;
             layers.extend(venue_layers(&load.report, &load.venues));
             report
                 .rejections
@@ -316,9 +319,10 @@ pub fn load_catalog(
             load.venues
         }
         None => {
-            let message = match data_dir {
-                None => "Aucun dossier de données : lancez avec --data-dir DIR ou MAILLAGE_DATA_DIR (dossier venues/ de fichiers au standard national).".to_string(),
-                Some(d) => format!("Dossier {} absent : ajoutez-y des fichiers CSV ou JSON au standard des lieux de médiation numérique.", d.join("venues").display()),
+            let message = match (data_dir, &schema_path) {
+                (None, _) => "Aucun dossier de données : lancez avec --data-dir DIR ou MAILLAGE_DATA_DIR (dossier venues/ de fichiers au standard national).".to_string(),
+                (Some(d), None) => format!("Dossier {} absent : ajoutez-y des fichiers CSV ou JSON au standard des lieux de médiation numérique.", d.join("venues").display()),
+                (Some(_), Some(p)) => format!("Schéma national {} absent : placez-y le schema.json du standard des lieux de médiation numérique v1.0.2 (LaMednum), qui décrit les fichiers de lieux.", p.display()),
             };
             report.notes.push(format!(
                 "Couche absente : lieux de médiation numérique. {message}"

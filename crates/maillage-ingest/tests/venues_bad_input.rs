@@ -3,12 +3,13 @@
 //! the row only, and every message says file, line, field and why, in French.
 #![allow(clippy::unwrap_used)]
 
+mod venues_support;
+use venues_support::national_schema;
+
 use std::path::PathBuf;
 
 use maillage_core::Placement;
-use maillage_ingest::venues::{
-    RejectKind, VenueLoad, check_venue_files, read_venue_files, schema::schema,
-};
+use maillage_ingest::venues::{RejectKind, VenueLoad, check_venue_files, read_venue_files};
 use maillage_ingest::{IngestError, Rejection};
 
 fn bad(name: &str) -> PathBuf {
@@ -18,7 +19,7 @@ fn bad(name: &str) -> PathBuf {
 }
 
 fn load(name: &str) -> VenueLoad {
-    read_venue_files(&[bad(name)], &|_| None).unwrap()
+    read_venue_files(&[bad(name)], national_schema(), &|_| None).unwrap()
 }
 
 fn rejections_on_line(load: &VenueLoad, line: u64) -> Vec<&Rejection> {
@@ -31,7 +32,8 @@ fn rejections_on_line(load: &VenueLoad, line: u64) -> Vec<&Rejection> {
 
 #[test]
 fn wrong_columns_are_fatal_and_list_the_missing_and_found_columns() {
-    let err = read_venue_files(&[bad("wrong-columns.csv")], &|_| None).unwrap_err();
+    let err =
+        read_venue_files(&[bad("wrong-columns.csv")], national_schema(), &|_| None).unwrap_err();
     let IngestError::Format { message, .. } = &err else {
         panic!("attendu une erreur de format, trouvé {err:?}");
     };
@@ -48,8 +50,7 @@ fn a_value_outside_a_schema_list_rejects_the_row_and_lists_the_allowed_values() 
     let r = rejections_on_line(&load, 3);
     assert_eq!(r.len(), 1);
     assert_eq!(r[0].field, "services");
-    let allowed = schema()
-        .unwrap()
+    let allowed = national_schema()
         .field("services")
         .unwrap()
         .allowed
@@ -131,7 +132,7 @@ fn a_duplicate_id_rejects_the_later_row_and_names_the_first() {
 
 #[test]
 fn truncated_json_is_fatal_with_its_position() {
-    let err = read_venue_files(&[bad("truncated.json")], &|_| None).unwrap_err();
+    let err = read_venue_files(&[bad("truncated.json")], national_schema(), &|_| None).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("truncated.json"), "{text}");
     assert!(
@@ -196,6 +197,7 @@ fn check_goes_on_after_a_fatal_file_and_prints_a_french_summary() {
             bad("duplicate-id.csv"),
             bad("wrong-columns.csv"),
         ],
+        national_schema(),
         &|_| None,
     );
     assert_eq!(report.errors.len(), 2);
@@ -225,7 +227,7 @@ fn check_goes_on_after_a_fatal_file_and_prints_a_french_summary() {
 #[test]
 fn check_reads_the_venue_files_of_a_folder_given_as_argument() {
     let dedup = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/venues/dedup");
-    let report = check_venue_files(&[dedup], &|_| None);
+    let report = check_venue_files(&[dedup], national_schema(), &|_| None);
     assert!(report.errors.is_empty());
     let files: Vec<&str> = report.files.iter().map(|f| f.file.as_str()).collect();
     assert_eq!(files, ["a-mairies.csv", "b-reseau.json"]);
@@ -235,7 +237,8 @@ fn check_reads_the_venue_files_of_a_folder_given_as_argument() {
 #[test]
 fn json_rows_are_located_by_their_index_in_the_array() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/venues/dedup");
-    let load = read_venue_files(&[dir.join("b-reseau.json")], &|_| None).unwrap();
+    let load =
+        read_venue_files(&[dir.join("b-reseau.json")], national_schema(), &|_| None).unwrap();
     let lines: Vec<u64> = load.venues.iter().map(|v| v.sources[0].line).collect();
     assert_eq!(lines, [0, 1, 2, 3]);
     assert!(load.venues.iter().all(|v| v.placement == Placement::Exact));

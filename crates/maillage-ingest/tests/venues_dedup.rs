@@ -2,6 +2,9 @@
 //! (see the README there): one CSV and one JSON file around Albi.
 #![allow(clippy::unwrap_used)]
 
+mod venues_support;
+use venues_support::national_schema;
+
 use std::path::PathBuf;
 
 use maillage_core::{Placement, Venue};
@@ -10,7 +13,7 @@ use maillage_ingest::venues::{SAME_PLACE_M, VenueLoad, read_venue_dir};
 
 fn load() -> VenueLoad {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/venues/dedup");
-    read_venue_dir(&dir, &|_| None).unwrap()
+    read_venue_dir(&dir, national_schema(), &|_| None).unwrap()
 }
 
 fn venue_with_source<'a>(load: &'a VenueLoad, id: &str) -> &'a Venue {
@@ -118,7 +121,10 @@ fn town_hall_placements_do_not_take_part_in_the_distance_rule() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/venues/town-hall");
     let r = default_reprojector();
     let hall = position(&*r, 2.1481, 43.9289).unwrap();
-    let load = read_venue_dir(&dir, &|c| (c.as_str() == "81004").then_some(hall)).unwrap();
+    let load = read_venue_dir(&dir, national_schema(), &|c| {
+        (c.as_str() == "81004").then_some(hall)
+    })
+    .unwrap();
     let at_hall: Vec<&Venue> = load
         .venues
         .iter()

@@ -3,6 +3,9 @@
 //! typed by hand near them (not registry values). Fixture: tests/fixtures/venues/town-hall/.
 #![allow(clippy::unwrap_used)]
 
+mod venues_support;
+use venues_support::national_schema;
+
 use std::path::PathBuf;
 
 use maillage_core::{InseeCode, Placement, Position};
@@ -25,7 +28,7 @@ fn load() -> VenueLoad {
         "69123" => Some(lyon),
         _ => None,
     };
-    read_venue_dir(&dir, &lookup).unwrap()
+    read_venue_dir(&dir, national_schema(), &lookup).unwrap()
 }
 
 #[test]

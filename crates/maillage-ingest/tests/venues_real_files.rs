@@ -7,6 +7,9 @@
 //! fetched into the cache), the Aidants Connect rows are placed at real town halls.
 #![allow(clippy::unwrap_used)]
 
+mod venues_support;
+use venues_support::national_schema;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -32,7 +35,7 @@ fn venues_dir() -> Option<PathBuf> {
 /// The ten files read without any town-hall lookup, once for every test.
 fn without_town_halls() -> Option<&'static VenueLoad> {
     static LOAD: OnceLock<Option<VenueLoad>> = OnceLock::new();
-    LOAD.get_or_init(|| Some(read_venue_dir(&venues_dir()?, &|_| None).unwrap()))
+    LOAD.get_or_init(|| Some(read_venue_dir(&venues_dir()?, national_schema(), &|_| None).unwrap()))
         .as_ref()
 }
 
@@ -233,7 +236,7 @@ fn aidants_connect_rows_are_placed_at_the_registry_town_halls() {
         .iter()
         .filter_map(|c| Some((c.code, c.town_hall.as_ref()?.position)))
         .collect();
-    let load = read_venue_dir(&dir, &|c| halls.get(c).copied()).unwrap();
+    let load = read_venue_dir(&dir, national_schema(), &|c| halls.get(c).copied()).unwrap();
     let aidants = load.report.file("aidants-connect-2024.csv").unwrap();
     // 4,959 rows have a code_insee. Those whose commune has no town-hall position in the
     // registry are rejected (Paris 75056 has none, nor some communes nouvelles).

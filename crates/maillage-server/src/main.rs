@@ -58,6 +58,13 @@ enum Command {
         /// Folder of the registry wheel (to place venues without coordinates at their town hall).
         #[arg(long, env = "MAILLAGE_CACHE_DIR", default_value = "data/cache")]
         cache_dir: PathBuf,
+        /// The national schema of venue files (default: venues/schema/schema.json of the
+        /// data directory, else schema/schema.json beside the first venue file).
+        #[arg(long)]
+        schema: Option<PathBuf>,
+        /// Data directory, to find the schema.
+        #[arg(long, env = "MAILLAGE_DATA_DIR")]
+        data_dir: Option<PathBuf>,
     },
     /// Coverage gaps: nearest venue, travel time, served/unserved and priority per commune.
     Gaps(Box<plan_commands::GapsArgs>),
@@ -116,7 +123,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             check: _,
             files,
             cache_dir,
-        } => check_files(&files, &cache_dir),
+            schema,
+            data_dir,
+        } => check_files(&files, &cache_dir, schema, data_dir),
     }
 }
 
@@ -281,7 +290,12 @@ fn kind_of(path: &Path) -> InputKind {
     }
 }
 
-fn check_files(files: &[PathBuf], cache_dir: &Path) -> anyhow::Result<()> {
+fn check_files(
+    files: &[PathBuf],
+    cache_dir: &Path,
+    schema: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+) -> anyhow::Result<()> {
     use maillage_ingest::{boundaries, ifn, reproject, venues};
     let r = reproject::default_reprojector();
     let mut failed = 0usize;
@@ -418,7 +432,30 @@ fn check_files(files: &[PathBuf], cache_dir: &Path) -> anyhow::Result<()> {
                 );
                 Default::default()
             };
-        let report = venues::check_venue_files(&venue_files, &|code| halls.get(code).copied());
+        let schema_path = schema
+            .or_else(|| {
+                data_dir
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map(|d| d.join("venues").join(venues::SCHEMA_IN_VENUE_DIR))
+                    .filter(|p| p.is_file())
+            })
+            .or_else(|| {
+                venue_files.first().and_then(|f| {
+                    let dir = if f.is_dir() {
+                        Some(f.as_path())
+                    } else {
+                        f.parent()
+                    };
+                    dir.map(|d| d.join(venues::SCHEMA_IN_VENUE_DIR))
+                })
+            })
+            .unwrap_or_else(|| PathBuf::from(venues::SCHEMA_IN_VENUE_DIR));
+        let schema = venues::schema::load(&schema_path).with_context(|| {
+            "schéma national introuvable ou illisible : précisez --schema FICHIER ou --data-dir"
+                .to_string()
+        })?;
+        let report =
+            venues::check_venue_files(&venue_files, schema, &|code| halls.get(code).copied());
         failed += report.errors.len();
         println!("{report}");
     }

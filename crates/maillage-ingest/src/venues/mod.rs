@@ -18,7 +18,7 @@
 //! found). Columns outside the schema are ignored and noted in the report.
 //!
 //! # Rows: kept, warned, rejected
-//! Every rule comes from the embedded `schema.json` (see [`schema`]): `required`,
+//! Every rule comes from the national `schema.json` of the data directory (see [`schema`]): `required`,
 //! `pattern` (an enumeration pattern such as `(?:(?:^|\|)(A|B))+$` is read as the list of
 //! allowed `|`-separated values), `type` `date` and `number`, `maxLength`, `unique`.
 //!
@@ -86,6 +86,7 @@ use maillage_core::{InseeCode, Placement, Position, Venue, VenueRecord, VenueSou
 pub use merge::{MergeReport, SAME_PLACE_M, normalized_name};
 pub use read::VenueFormat;
 pub use report::{FileError, FileReport, VenueReport};
+pub use schema::{SCHEMA_IN_VENUE_DIR, Schema};
 pub use validate::RejectKind;
 
 use crate::ifn::file_name;
@@ -127,21 +128,19 @@ pub fn venue_files(dir: &Path) -> IngestResult<Vec<PathBuf>> {
 /// A file that cannot be read stops the import.
 pub fn read_venue_dir(
     dir: &Path,
+    schema: &'static Schema,
     town_hall: &dyn Fn(&InseeCode) -> Option<Position>,
 ) -> IngestResult<VenueLoad> {
-    read_venue_files(&venue_files(dir)?, town_hall)
+    read_venue_files(&venue_files(dir)?, schema, town_hall)
 }
 
 /// Reads, validates, places and merges the given venue files, in that order.
 /// A file that cannot be read stops the import.
 pub fn read_venue_files(
     paths: &[PathBuf],
+    schema: &'static Schema,
     town_hall: &dyn Fn(&InseeCode) -> Option<Position>,
 ) -> IngestResult<VenueLoad> {
-    let schema = schema::schema().map_err(|message| IngestError::Format {
-        path: PathBuf::from("data/schema/schema.json"),
-        message,
-    })?;
     let reproject = default_reprojector();
     let mut import = Import::new(schema);
     for path in paths {
@@ -157,20 +156,9 @@ pub fn read_venue_files(
 /// its venue files ([`venue_files`]).
 pub fn check_venue_files(
     paths: &[PathBuf],
+    schema: &'static Schema,
     town_hall: &dyn Fn(&InseeCode) -> Option<Position>,
 ) -> VenueReport {
-    let schema = match schema::schema() {
-        Ok(s) => s,
-        Err(message) => {
-            return VenueReport {
-                errors: vec![FileError {
-                    file: "data/schema/schema.json".into(),
-                    message,
-                }],
-                ..VenueReport::default()
-            };
-        }
-    };
     let reproject = default_reprojector();
     let mut import = Import::new(schema);
     let mut files = Vec::with_capacity(paths.len());

@@ -1,13 +1,19 @@
 //! Validation rules derived from the national schema's `schema.json` (Table Schema),
-//! embedded at compile time from `data/schema/schema.json`.
+//! read from the data directory (`venues/schema/schema.json`): the schema is data, kept
+//! with the venue files it describes, not a copy in the code.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use maillage_core::VenueRecord;
 use regex::Regex;
 use serde_json::Value;
 
-const SCHEMA_JSON: &str = include_str!("../../../../data/schema/schema.json");
+use crate::{IngestError, IngestResult};
+
+/// Where the schema sits in a venue folder.
+pub const SCHEMA_IN_VENUE_DIR: &str = "schema/schema.json";
 
 /// The kind of value a field holds (Table Schema `type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,30 +67,47 @@ impl Schema {
     }
 }
 
-/// The embedded schema, parsed once. An error here means the embedded file is not
-/// the national schema (a build problem, not bad input).
-pub fn schema() -> Result<&'static Schema, String> {
-    static SCHEMA: OnceLock<Result<Schema, String>> = OnceLock::new();
-    SCHEMA
-        .get_or_init(|| parse(SCHEMA_JSON))
-        .as_ref()
-        .map_err(Clone::clone)
+/// Reads and checks the national schema at `path`, once per path for the process.
+/// An error names the file and says where the schema is expected.
+pub fn load(path: &Path) -> IngestResult<&'static Schema> {
+    static LOADED: OnceLock<Mutex<HashMap<PathBuf, &'static Schema>>> = OnceLock::new();
+    let loaded = LOADED.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Ok(map) = loaded.lock()
+        && let Some(s) = map.get(path)
+    {
+        return Ok(s);
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| IngestError::Io {
+        path: path.into(),
+        source,
+    })?;
+    let schema = parse(&text).map_err(|message| IngestError::Format {
+        path: path.into(),
+        message: format!(
+            "{message} (attendu : schema.json du standard des lieux de médiation numérique v1.0.2, dans venues/{SCHEMA_IN_VENUE_DIR})"
+        ),
+    })?;
+    // One schema per file for the life of the process: leaking it is bounded.
+    let schema: &'static Schema = Box::leak(Box::new(schema));
+    if let Ok(mut map) = loaded.lock() {
+        map.insert(path.to_path_buf(), schema);
+    }
+    Ok(schema)
 }
 
 fn parse(text: &str) -> Result<Schema, String> {
-    let root: Value =
-        serde_json::from_str(text).map_err(|e| format!("schéma embarqué illisible : {e}"))?;
+    let root: Value = serde_json::from_str(text).map_err(|e| format!("schéma illisible : {e}"))?;
     let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let declared = root
         .get("fields")
         .and_then(Value::as_array)
-        .ok_or("schéma embarqué sans « fields »")?;
+        .ok_or("schéma sans « fields »")?;
     let mut fields = Vec::with_capacity(VenueRecord::FIELDS.len());
     for name in VenueRecord::FIELDS {
         let f = declared
             .iter()
             .find(|f| f.get("name").and_then(Value::as_str) == Some(name))
-            .ok_or_else(|| format!("schéma embarqué sans le champ « {name} »"))?;
+            .ok_or_else(|| format!("schéma sans le champ « {name} »"))?;
         let constraints = f.get("constraints").cloned().unwrap_or(Value::Null);
         let flag = |k: &str| constraints.get(k).and_then(Value::as_bool).unwrap_or(false);
         let kind = match f.get("type").and_then(Value::as_str) {
@@ -162,9 +185,47 @@ fn enumeration(pattern: &str) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
+    /// The real schema of the shared data directory, if present.
+    fn schema() -> Option<&'static Schema> {
+        let dir = std::env::var_os("MAILLAGE_DATA_DIR")
+            .map(PathBuf::from)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+            });
+        let path = dir.join("venues").join(SCHEMA_IN_VENUE_DIR);
+        if path.is_file() {
+            Some(load(&path).unwrap())
+        } else {
+            println!("skipped: no schema at {}", path.display());
+            None
+        }
+    }
+
     #[test]
-    fn the_embedded_schema_is_version_1_0_2_with_32_fields() {
-        let s = schema().unwrap();
+    fn a_missing_or_foreign_schema_file_is_an_error_naming_it() {
+        let missing = std::env::temp_dir().join("maillage-no-such-schema.json");
+        assert!(
+            load(&missing)
+                .unwrap_err()
+                .to_string()
+                .contains("maillage-no-such-schema.json")
+        );
+        let foreign = std::env::temp_dir().join(format!(
+            "maillage-foreign-schema-{}.json",
+            std::process::id()
+        ));
+        std::fs::write(&foreign, r#"{"fields": [{"name": "id"}]}"#).unwrap();
+        let err = load(&foreign).unwrap_err().to_string();
+        assert!(
+            err.contains("sans le champ « pivot »") && err.contains("v1.0.2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_shared_schema_is_version_1_0_2_with_32_fields() {
+        let Some(s) = schema() else { return };
         assert_eq!(s.version, "v1.0.2");
         assert_eq!(s.fields.len(), 32);
         let required: Vec<_> = s
@@ -196,7 +257,7 @@ mod tests {
 
     #[test]
     fn enumerated_patterns_become_value_lists_with_escapes_removed() {
-        let s = schema().unwrap();
+        let Some(s) = schema() else { return };
         let itinerance = s.field("itinerance").unwrap().allowed.as_ref().unwrap();
         assert_eq!(itinerance, &["Itinérant", "Fixe"]);
         let labels = s
@@ -222,7 +283,7 @@ mod tests {
 
     #[test]
     fn other_patterns_are_anchored_regexes() {
-        let s = schema().unwrap();
+        let Some(s) = schema() else { return };
         let (_, cp) = s.field("code_postal").unwrap().pattern.as_ref().unwrap();
         assert!(cp.is_match("81000"));
         assert!(!cp.is_match("810000"));
