@@ -219,7 +219,7 @@ export class GapTool {
       groups(r.indicators.departements, t('level.departements')),
       el('h3', {}, t('gaps.top')), top,
       r.baseline ? el('h3', {}, t('gaps.changed')) : null,
-      r.baseline ? (changes.length ? el('ul', { id: 'gap-changes' }, ...changes.map((c) => el('li', {}, `${c.name} (${formatInt(c.population, lang)} hab.) : ${c.before === 'served' ? t('gaps.served') : t('gaps.unserved')} → ${c.after === 'served' ? t('gaps.served') : t('gaps.unserved')}${c.minutes_after != null ? `, ${t('gaps.minutes', { n: formatNum(c.minutes_after, 0, lang) })}` : ''}`))) : el('p', { class: 'muted' }, t('gaps.noChange'))) : null,
+      r.baseline ? (changes.length ? el('ul', { id: 'gap-changes' }, ...changes.map((c) => el('li', {}, `${c.name} (${formatInt(c.population, lang)} hab.) : ${c.before === 'served' ? t('gaps.served') : t('gaps.unserved')} → ${c.after === 'served' ? t('gaps.served') : t('gaps.unserved')}${c.minutes_after != null ? `, ${t('gaps.minutes', { n: formatNum(c.minutes_after, 0, lang) })}` : ''}`))) : el('p', { class: 'muted', id: 'gap-nochange' }, t('gaps.noChange'))) : null,
       ...(r.warnings ?? []).map((w) => el('p', { class: 'muted' }, w)),
       el('div', { class: 'actions no-print' }, el('button', { type: 'button', onclick: () => window.print() }, t('common.print'))));
   }

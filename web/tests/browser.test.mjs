@@ -330,7 +330,7 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     await page.waitForTimeout(300);
     await page.click('#gap-whatif');
     await clickMapAt(lon, lat);
-    await page.waitForSelector('#gap-changes li, #detail article[data-kind="gaps"] p.muted');
+    await page.waitForSelector('#gap-changes li, #gap-nochange', { timeout: 30_000 });
     const changes = await page.locator('#gap-changes li').allTextContents();
     assert.ok(changes.some((c) => c.startsWith(target.name)), `${target.name} devient desservie : ${changes.join(' ; ')}`);
     assert.equal(await page.locator('.hypo-marker').count(), 1);
