@@ -3,7 +3,9 @@
 
 SHELL := /bin/bash
 CARGO ?= cargo
-# One build cache shared by every clone on this machine (CI included).
+# One build cache shared by every clone on this machine (CI included). Cargo reuses an
+# artifact built in another clone, so tests and benches read CARGO_MANIFEST_DIR at run
+# time, never with env!().
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/maillage/target
 # Real data beside the project when it exists (read only).
 export MAILLAGE_DATA_DIR ?= $(if $(wildcard ../shared/data/venues),$(abspath ../shared/data),)

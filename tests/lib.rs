@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The workspace root.
+/// The workspace root. Read at run time (cargo sets it): the build cache is shared by
+/// every clone on the machine, so a path baked in at compile time may be another clone's.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default()).join("..")
 }
 
 /// The `maillage` binary: `MAILLAGE_BIN`, else the release build of the target dir.

@@ -433,15 +433,41 @@ fn the_sites_and_tours_collections_plan_every_departement_with_unserved_communes
         "/api/gaps",
         &json!({"territory": {"departements": ["21"]}}),
     );
-    let unserved = gaps["communes"]
+    // Every unserved commune, at its access point: its town hall, or a point inside it when
+    // the town hall is not located (Côte-d'Or has both kinds).
+    let access: std::collections::HashMap<&str, (&Value, &Value)> = gaps["communes"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["status"] == "unserved" && c["access_source"] == "town_hall")
-        .count();
+        .filter(|c| c["status"] == "unserved" && !c["access_lonlat"].is_null())
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap(),
+                (&c["access_source"], &c["access_lonlat"]),
+            )
+        })
+        .collect();
+    let unserved = access.len();
+    assert!(
+        access.values().any(|(s, _)| *s == "interior_point")
+            && access.values().any(|(s, _)| *s == "town_hall"),
+        "both kinds of access point"
+    );
     let sites = s.get_json("/collections/sites/items?departement=21&limit=1000");
     let features = sites["features"].as_array().unwrap();
     assert_eq!(features.len(), unserved);
+    for f in features {
+        let (source, lonlat) = access[f["id"].as_str().unwrap()];
+        assert_eq!(&f["properties"]["access_source"], source, "{f}");
+        // GeoJSON coordinates carry 7 decimals (about 1 cm).
+        for k in 0..2 {
+            let (a, b) = (
+                f["geometry"]["coordinates"][k].as_f64().unwrap(),
+                lonlat[k].as_f64().unwrap(),
+            );
+            assert!((a - b).abs() < 1e-6, "{f}");
+        }
+    }
     let chosen: Vec<&Value> = features
         .iter()
         .filter(|f| f["properties"]["chosen"] == true)

@@ -95,12 +95,10 @@ export class PlanTool {
     }
     const communes = await this.candidates();
     if (!communes) return;
-    // A commune with a known town hall is sent by code (the server adds its opening hours);
-    // otherwise by the access point of the gap analysis.
+    // Communes are sent by code: the server meets at the town hall with its opening hours,
+    // or at the same point inside the commune as the gap analysis when it is not located.
     const stops = communes.filter((c) => c.status === 'unserved' && c.access_lonlat).map((c) => (
-      c.access_source === 'town_hall'
-        ? { id: String(c.code), commune: String(c.code), weight: c.priority, service_minutes: this.service }
-        : { id: String(c.code), lon: c.access_lonlat[0], lat: c.access_lonlat[1], weight: c.priority, service_minutes: this.service }));
+      { id: String(c.code), commune: String(c.code), weight: c.priority, service_minutes: this.service }));
     if (!stops.length) {
       this.app.status(t('plan.noUnserved'), true);
       return;
@@ -189,7 +187,7 @@ export class PlanTool {
     const communes = await this.candidates();
     if (!communes) return;
     // Demand: the unserved communes at their access point, weighted by the gap analysis's
-    // priority (population × IFN); candidates: their town halls (or access points) at the
+    // priority (population × IFN); candidates: the same communes by code (town hall, or a point inside) at the
     // threshold chosen here. Costs in minutes at 50 km/h.
     const unserved = communes.filter((c) => c.access_lonlat && c.status === 'unserved');
     if (!unserved.length) {
@@ -199,7 +197,7 @@ export class PlanTool {
     const at = (c) => ({ lon: c.access_lonlat[0], lat: c.access_lonlat[1] });
     const body = {
       demand: unserved.map((c) => ({ id: String(c.code), ...at(c), weight: c.priority })),
-      candidates: unserved.map((c) => (c.access_source === 'town_hall' ? { id: String(c.code), commune: String(c.code) } : { id: String(c.code), ...at(c) })),
+      candidates: unserved.map((c) => ({ id: String(c.code), commune: String(c.code) })),
       p: Math.min(this.p, unserved.length),
       objective: this.objective,
       speed_kmh: 50,

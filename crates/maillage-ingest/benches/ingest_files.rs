@@ -14,7 +14,10 @@ use maillage_ingest::{ifn, registry, venues};
 fn data_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../../shared/data")
+        });
     dir.is_dir().then_some(dir)
 }
 
@@ -22,7 +25,10 @@ fn data_dir() -> Option<PathBuf> {
 fn town_halls() -> HashMap<InseeCode, Position> {
     let cache = std::env::var_os("MAILLAGE_CACHE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/cache"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../data/cache")
+        });
     let wheel = cache.join(registry::WHEEL_FILE);
     let Ok(reg) = registry::read_wheel(&wheel, &*default_reprojector()) else {
         eprintln!(

@@ -15,7 +15,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 fn catalog() -> Option<Catalog> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default()).join("../..");
     let cache = std::env::var_os("MAILLAGE_CACHE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("data/cache"));

@@ -1,7 +1,8 @@
 //! Loads the catalog from `data/cache` and the data directory and prints timings.
 //! `cargo run --release -p maillage-ingest --example load_timing`
 fn main() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = std::path::Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+        .join("../..");
     let opts = maillage_ingest::load::LoadOptions {
         cache_dir: root.join("data/cache"),
         data_dir: std::env::var_os("MAILLAGE_DATA_DIR").map(Into::into),

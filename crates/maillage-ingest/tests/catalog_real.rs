@@ -16,7 +16,8 @@ fn real_catalog() -> Option<&'static (Catalog, ImportReport)> {
 }
 
 fn load() -> Option<(Catalog, ImportReport)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default()).join("../..");
     let cache = std::env::var_os("MAILLAGE_CACHE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("data/cache"));

@@ -9,7 +9,7 @@ use maillage_ingest::IngestError;
 use maillage_ingest::ifn::{read_ifn2020_communes, read_ifn2023_communes};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
         .join("tests/fixtures/ifn")
         .join(name)
 }

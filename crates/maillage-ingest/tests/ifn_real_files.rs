@@ -10,7 +10,10 @@ use maillage_ingest::ifn;
 fn ifn_dir() -> Option<PathBuf> {
     let data = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../../shared/data")
+        });
     let dir = data.join("ifn");
     if dir.is_dir() {
         Some(dir)

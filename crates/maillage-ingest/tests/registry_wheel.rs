@@ -12,7 +12,10 @@ use maillage_ingest::reproject::default_reprojector;
 fn real_wheel() -> Option<PathBuf> {
     let cache = std::env::var_os("MAILLAGE_CACHE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/cache"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../data/cache")
+        });
     let wheel = cache.join(registry::WHEEL_FILE);
     if wheel.is_file() {
         Some(wheel)

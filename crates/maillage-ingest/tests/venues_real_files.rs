@@ -22,7 +22,10 @@ use maillage_ingest::venues::{RejectKind, VenueLoad, read_venue_dir, venue_files
 fn venues_dir() -> Option<PathBuf> {
     let data = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../../shared/data")
+        });
     let dir = data.join("venues");
     if dir.is_dir() {
         Some(dir)
@@ -221,7 +224,10 @@ fn aidants_connect_rows_are_placed_at_the_registry_town_halls() {
     let Some(dir) = venues_dir() else { return };
     let cache = std::env::var_os("MAILLAGE_CACHE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/cache"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../data/cache")
+        });
     let wheel = cache.join(registry::WHEEL_FILE);
     if !wheel.is_file() {
         eprintln!(

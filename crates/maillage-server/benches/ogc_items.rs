@@ -15,7 +15,8 @@ use maillage_server::{AppState, app};
 use tower::ServiceExt;
 
 fn data() -> Option<(PathBuf, PathBuf)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default()).join("../..");
     let data = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("../shared/data"));

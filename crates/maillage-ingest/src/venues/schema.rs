@@ -191,7 +191,8 @@ mod tests {
             .map(PathBuf::from)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+                PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                    .join("../../../shared/data")
             });
         let path = dir.join("venues").join(SCHEMA_IN_VENUE_DIR);
         if path.is_file() {

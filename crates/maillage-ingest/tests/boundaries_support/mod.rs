@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 pub fn data_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../../shared/data")
+        });
     if dir.join("communes").is_dir() {
         Some(dir)
     } else {
@@ -28,7 +31,7 @@ pub fn tarn_shp_dir() -> Option<PathBuf> {
 
 /// The hand-made fixtures of this crate.
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
         .join("tests/fixtures/boundaries")
         .join(name)
 }

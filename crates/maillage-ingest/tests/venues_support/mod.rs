@@ -10,7 +10,10 @@ pub fn national_schema() -> &'static Schema {
     let dir = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../../shared/data")
+        });
     let path = dir.join("venues").join(SCHEMA_IN_VENUE_DIR);
     schema::load(&path).unwrap_or_else(|e| {
         panic!("the venue tests need the national schema (set MAILLAGE_DATA_DIR): {e}")

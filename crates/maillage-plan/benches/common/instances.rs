@@ -19,13 +19,15 @@ pub fn cache_dir() -> PathBuf {
     std::env::var_os("MAILLAGE_INSTANCE_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/cache/instances")
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../data/cache/instances")
         })
 }
 
 /// Directory of the hand-kept optimum tables (`data/instances/`).
 pub fn tables_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/instances")
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+        .join("../../data/instances")
 }
 
 /// Every TSPLIB instance listed in `tsplib_optima.csv` with at most `max_n` points,

@@ -15,7 +15,10 @@ use maillage_plan::tours::{TourPlace, TourRequest, TourStopInput};
 pub fn data_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+                .join("../../../shared/data")
+        });
     dir.join("communes/complete-cog2026/communes_81.geojson")
         .exists()
         .then_some(dir)

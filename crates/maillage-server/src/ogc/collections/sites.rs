@@ -1,8 +1,10 @@
 //! `sites`: for each département, the fewest permanence sites that bring every unserved
-//! commune within 20 minutes, chosen among the unserved communes' town halls.
+//! commune within 20 minutes, chosen among the unserved communes' town halls (or, where the
+//! town hall is not located, a point inside the commune).
 //!
 //! Features: the communes the default gap analysis finds unserved (more than 20 minutes
-//! from any venue) that have a geolocated town hall, at their town hall, in INSEE order.
+//! from any venue), at their access point (the town hall, or for the few communes whose
+//! town hall is not located, a point inside the boundary), in INSEE order.
 //! Each is both a candidate site and a demand point weighted by its priority
 //! (population × IFN 2023 total / 10). Per département, a maximal-coverage plan
 //! (radius 20 minutes, straight line × 1.3 at 50 km/h) is solved for the smallest `p`
@@ -92,12 +94,21 @@ pub const FIELDS: &[Field] = &[
         I,
         "Nombre de sites du plan du département",
     ),
+    Field::text(
+        "access_source",
+        "acces",
+        "Point de la commune : town_hall (mairie) ou interior_point (point intérieur du contour, mairie non localisée)",
+    ),
 ];
 
-/// The unserved communes with a geolocated town hall, grouped by département.
+/// The unserved communes with an access point, grouped by département.
 pub struct Unserved {
     /// Catalog indexes, in INSEE order (the features).
     pub communes: Vec<usize>,
+    /// Per feature: its access point (lon, lat) in the gap analysis.
+    pub points: Vec<[f64; 2]>,
+    /// Per feature: where that point comes from (`town_hall` or `interior_point`).
+    pub access: Vec<&'static str>,
     /// Per feature: its group.
     pub group_of: Vec<usize>,
     /// Per group: its features, in order.
@@ -111,6 +122,8 @@ impl Unserved {
     pub fn new(catalog: &Catalog, cache: &GapCache) -> Unserved {
         let mut u = Unserved {
             communes: Vec::new(),
+            points: Vec::new(),
+            access: Vec::new(),
             group_of: Vec::new(),
             groups: Vec::new(),
             codes: Vec::new(),
@@ -120,9 +133,12 @@ impl Unserved {
         };
         let mut by_dep: HashMap<&str, usize> = HashMap::new();
         for (i, c) in catalog.communes.iter().enumerate() {
-            if !gaps.is_unserved(i) || c.town_hall.is_none() {
+            let Some(gap) = gaps.commune(i).filter(|_| gaps.is_unserved(i)) else {
                 continue;
-            }
+            };
+            let (Some(point), Some(source)) = (gap.access_lonlat, gap.access_source) else {
+                continue;
+            };
             let feature = u.communes.len();
             let g = *by_dep.entry(c.departement.as_str()).or_insert_with(|| {
                 u.groups.push(Vec::new());
@@ -130,24 +146,29 @@ impl Unserved {
                 u.groups.len() - 1
             });
             u.communes.push(i);
+            u.points.push(point);
+            u.access.push(source.as_str());
             u.group_of.push(g);
             u.groups[g].push(feature);
         }
         u
     }
 
-    /// Features whose town hall lies in the lon/lat box.
-    pub fn in_bbox(&self, catalog: &Catalog, bbox: [f64; 4]) -> Vec<usize> {
+    /// Features whose access point lies in the lon/lat box.
+    pub fn in_bbox(&self, bbox: [f64; 4]) -> Vec<usize> {
         let inside =
             |p: [f64; 2]| p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3];
-        (0..self.communes.len())
-            .filter(|&f| {
-                catalog.communes[self.communes[f]]
-                    .town_hall
-                    .as_ref()
-                    .is_some_and(|t| inside(t.position.lonlat))
-            })
+        (0..self.points.len())
+            .filter(|&f| inside(self.points[f]))
             .collect()
+    }
+
+    /// A feature's geometry: its access point.
+    pub fn geometry(&self, f: usize) -> Geometry<'static> {
+        self.points
+            .get(f)
+            .map(|&p| Geometry::Point(p))
+            .unwrap_or(Geometry::Empty)
     }
 
     /// The feature of a commune code.
@@ -214,17 +235,17 @@ impl Sites {
         let members = &self.unserved.groups[group];
         let points: Vec<SitePoint> = members
             .iter()
-            .filter_map(|&f| {
+            .map(|&f| {
                 let i = self.unserved.communes[f];
                 let c = &cat.communes[i];
-                let [lon, lat] = c.town_hall.as_ref()?.position.lonlat;
-                Some(SitePoint {
+                let [lon, lat] = self.unserved.points[f];
+                SitePoint {
                     id: c.code.to_string(),
                     lon: Some(lon),
                     lat: Some(lat),
                     commune: None,
                     weight: gaps.commune(i).map(|g| g.priority),
-                })
+                }
             })
             .collect();
         let n = points.len();
@@ -337,7 +358,7 @@ impl Collection for Sites {
         "Sites de permanence proposés"
     }
     fn description(&self) -> &'static str {
-        "Communes non desservies (plus de 20 minutes du lieu le plus proche) ayant une mairie géolocalisée. Par département, le plus petit nombre de mairies qui amène chacune de ces communes à 20 minutes ou moins d'une permanence (couverture maximale, temps = distance × 1,3 / 50 km/h, poids = priorité) ; rang = ordre par priorité couverte. Pour un autre p, rayon ou objectif : POST /api/plan/sites."
+        "Communes non desservies (plus de 20 minutes du lieu le plus proche), à leur mairie (ou, si elle n'est pas localisée, en un point intérieur de la commune : champ access_source). Par département, le plus petit nombre de mairies qui amène chacune de ces communes à 20 minutes ou moins d'une permanence (couverture maximale, temps = distance × 1,3 / 50 km/h, poids = priorité) ; rang = ordre par priorité couverte. Pour un autre p, rayon ou objectif : POST /api/plan/sites."
     }
     fn layers(&self) -> &'static [&'static str] {
         &["communes", "town-halls", "venues", "ifn-2023"]
@@ -388,6 +409,12 @@ impl Collection for Sites {
                 .unwrap_or(Value::Null),
             5 => Value::real(gap().and_then(|g| g.minutes)),
             6 => Value::real(gap().map(|g| g.priority)),
+            14 => self
+                .unserved
+                .access
+                .get(i)
+                .map(|&a| Value::text(a))
+                .unwrap_or(Value::Null),
             _ => {
                 let Some((plan, info)) = self.info(i) else {
                     return Value::Null;
@@ -416,15 +443,10 @@ impl Collection for Sites {
         }
     }
     fn geometry(&self, i: usize) -> Geometry<'_> {
-        self.unserved
-            .communes
-            .get(i)
-            .and_then(|&c| self.shared.catalog.communes[c].town_hall.as_ref())
-            .map(|t| Geometry::Point(t.position.lonlat))
-            .unwrap_or(Geometry::Empty)
+        self.unserved.geometry(i)
     }
     fn candidates(&self, bbox: [f64; 4]) -> Vec<usize> {
-        self.unserved.in_bbox(&self.shared.catalog, bbox)
+        self.unserved.in_bbox(bbox)
     }
     fn warm_up(&self) {
         for g in 0..self.plans.len() {

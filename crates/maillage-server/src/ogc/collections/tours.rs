@@ -2,8 +2,9 @@
 //! unserved communes' town halls, from the town hall of the département's most populous
 //! commune.
 //!
-//! Features: the same communes as `sites` (unserved in the default gap analysis, with a
-//! geolocated town hall), at their town hall, in INSEE order. Per département, one
+//! Features: the same communes as `sites` (unserved in the default gap analysis), at their
+//! access point (town hall, or a point inside the commune when the town hall is not
+//! located), in INSEE order. Per département, one
 //! prize-collecting tour plan: base = town hall of its most populous commune (Albi for
 //! the Tarn), 10 consecutive working days (lundi–vendredi) from 08:00, 420-minute days
 //! (travel + permanences + waiting), 120-minute permanences inside the town hall's
@@ -87,6 +88,11 @@ pub const FIELDS: &[Field] = &[
         "Non visitée : trop_loin, pas_d_ouverture, espacement_impossible ou pas_de_place",
     ),
     Field::text("reason", "raison", "Non visitée : pourquoi"),
+    Field::text(
+        "access_source",
+        "acces",
+        "Point de la commune : town_hall (mairie) ou interior_point (point intérieur du contour, mairie non localisée)",
+    ),
 ];
 
 /// A feature's part of its département's plan.
@@ -281,7 +287,7 @@ impl Collection for Tours {
         "Tournées de permanences proposées"
     }
     fn description(&self) -> &'static str {
-        "Communes non desservies (plus de 20 minutes du lieu le plus proche) ayant une mairie géolocalisée, avec leur place dans une tournée par département : départ de la mairie de la commune la plus peuplée, 10 jours ouvrés, journées de 420 minutes trajets compris, permanences de 120 minutes aux heures d'ouverture de la mairie, priorité = population × IFN 2023 total / 10, trajets = distance × 1,3 / 50 km/h. Les non visitées disent pourquoi. Tracés des journées et autres paramètres : POST /api/plan/tours?f=geojson."
+        "Communes non desservies (plus de 20 minutes du lieu le plus proche), à leur mairie (ou en un point intérieur si elle n'est pas localisée : champ access_source), avec leur place dans une tournée par département : départ de la mairie de la commune la plus peuplée, 10 jours ouvrés, journées de 420 minutes trajets compris, permanences de 120 minutes aux heures d'ouverture de la mairie, priorité = population × IFN 2023 total / 10, trajets = distance × 1,3 / 50 km/h. Les non visitées disent pourquoi. Tracés des journées et autres paramètres : POST /api/plan/tours?f=geojson."
     }
     fn layers(&self) -> &'static [&'static str] {
         &["communes", "town-halls", "venues", "ifn-2023"]
@@ -345,6 +351,12 @@ impl Collection for Tours {
                 .map(|b| Value::text(b.code.as_str()))
                 .unwrap_or(Value::Null),
             7 => base.map(|b| Value::text(&b.name)).unwrap_or(Value::Null),
+            20 => self
+                .unserved
+                .access
+                .get(i)
+                .map(|&a| Value::text(a))
+                .unwrap_or(Value::Null),
             _ => {
                 let Some(v) = self.visit(i) else {
                     return Value::Null;
@@ -368,15 +380,10 @@ impl Collection for Tours {
         }
     }
     fn geometry(&self, i: usize) -> Geometry<'_> {
-        self.unserved
-            .communes
-            .get(i)
-            .and_then(|&c| self.shared.catalog.communes[c].town_hall.as_ref())
-            .map(|t| Geometry::Point(t.position.lonlat))
-            .unwrap_or(Geometry::Empty)
+        self.unserved.geometry(i)
     }
     fn candidates(&self, bbox: [f64; 4]) -> Vec<usize> {
-        self.unserved.in_bbox(&self.shared.catalog, bbox)
+        self.unserved.in_bbox(bbox)
     }
     fn warm_up(&self) {
         for g in 0..self.plans.len() {
