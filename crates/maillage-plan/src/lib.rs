@@ -3,5 +3,6 @@
 #![warn(missing_docs)]
 
 pub mod gaps;
+pub mod request;
 pub mod sites;
 pub mod tours;

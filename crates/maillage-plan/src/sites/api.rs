@@ -6,11 +6,16 @@
 //! [`MAX_TIME_LIMIT_MS`] ms (default [`DEFAULT_TIME_LIMIT_MS`]).
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
 use super::solver::{SiteObjective, SiteOptions, SiteProblem, solve_sites};
+pub use crate::request::{DEFAULT_TIME_LIMIT_MS, MAX_TIME_LIMIT_MS};
+use crate::request::{
+    RequestError, SolverInfo, check_matrix_row, check_speed, check_weight, default_detour,
+    default_seed, invalid, lonlat, position_required, solve_time_limit,
+};
 use crate::tours::haversine_km;
 
 /// Most demand points in one request.
@@ -19,10 +24,6 @@ pub const MAX_DEMAND: usize = 20_000;
 pub const MAX_CANDIDATES: usize = 5_000;
 /// Most cells of the cost matrix.
 pub const MAX_CELLS: usize = 5_000_000;
-/// Longest solve time a request may ask for, ms.
-pub const MAX_TIME_LIMIT_MS: u64 = 30_000;
-/// Solve time when the request does not say, ms.
-pub const DEFAULT_TIME_LIMIT_MS: u64 = 2_000;
 
 /// A demand point, candidate or existing site: lon/lat, or a commune code resolved by
 /// [`super::resolve_site_request`].
@@ -93,35 +94,8 @@ pub struct SiteRequest {
     pub seed: u64,
 }
 
-fn default_detour() -> f64 {
-    1.3
-}
-fn default_seed() -> u64 {
-    1
-}
-
-/// A request that cannot be answered; messages are in French, for the user.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SiteError {
-    /// Something in the request is invalid.
-    #[error("{0}")]
-    Invalid(String),
-    /// The request is over a documented size limit.
-    #[error("{what} : {count} demandés, au plus {max} acceptés")]
-    TooLarge {
-        /// What is too large.
-        what: &'static str,
-        /// Requested.
-        count: usize,
-        /// Limit.
-        max: usize,
-    },
-}
-
-fn invalid(msg: impl Into<String>) -> SiteError {
-    SiteError::Invalid(msg.into())
-}
+/// A site request that cannot be answered.
+pub type SiteError = RequestError;
 
 /// Answer of `POST /api/plan/sites`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -166,18 +140,8 @@ pub struct CoveredWeight {
     pub uncovered: f64,
 }
 
-/// How the search went.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SiteSolverInfo {
-    /// Search rounds.
-    pub iterations: u64,
-    /// The time limit ended the search.
-    pub stopped_by_time: bool,
-    /// Solve time, ms.
-    pub elapsed_ms: u64,
-    /// Seed used.
-    pub seed: u64,
-}
+/// How the site search went.
+pub type SiteSolverInfo = SolverInfo;
 
 fn check_points(
     list: &[SitePoint],
@@ -195,29 +159,12 @@ fn check_points(
         if !p.id.is_empty() && !ids.insert(p.id.as_str()) {
             return Err(invalid(format!("{what} : id « {} » en double", p.id)));
         }
-        let pos = match (p.lon, p.lat) {
-            (Some(lon), Some(lat)) => {
-                if !lon.is_finite() || !lat.is_finite() || lon.abs() > 180.0 || lat.abs() > 90.0 {
-                    return Err(invalid(format!(
-                        "{name} : coordonnées invalides (lon {lon}, lat {lat}) ; attendu lon ∈ [-180, 180], lat ∈ [-90, 90]"
-                    )));
-                }
-                Some([lon, lat])
-            }
-            (None, None) => None,
-            _ => return Err(invalid(format!("{name} : lon et lat vont ensemble"))),
-        };
+        let pos = lonlat(p.lon, p.lat, &name)?;
         if need_pos && pos.is_none() {
-            return Err(invalid(format!(
-                "{name} : sans matrice, lon/lat sont requis (ou un code commune résolu)"
-            )));
+            return Err(position_required(&name));
         }
-        if let Some(w) = p.weight
-            && (!w.is_finite() || w < 0.0)
-        {
-            return Err(invalid(format!(
-                "{name} : weight = {w} ; attendu un nombre ≥ 0"
-            )));
+        if let Some(w) = p.weight {
+            check_weight(&name, w)?;
         }
         out.push(pos);
     }
@@ -276,14 +223,7 @@ pub fn solve_site_request(req: &SiteRequest) -> Result<SiteResponse, SiteError> 
             req.candidates.len()
         )));
     }
-    let time_limit = req.time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS);
-    if time_limit > MAX_TIME_LIMIT_MS {
-        return Err(SiteError::TooLarge {
-            what: "time_limit_ms",
-            count: time_limit as usize,
-            max: MAX_TIME_LIMIT_MS as usize,
-        });
-    }
+    let time_limit = solve_time_limit(req.time_limit_ms)?;
     let objective = match (req.objective, req.radius) {
         (SiteObjectiveName::Median, _) => SiteObjective::Median,
         (SiteObjectiveName::Coverage, Some(r)) if r.is_finite() && r >= 0.0 => {
@@ -317,13 +257,7 @@ pub fn solve_site_request(req: &SiteRequest) -> Result<SiteResponse, SiteError> 
                         r.len()
                     )));
                 }
-                for (j, &v) in r.iter().enumerate() {
-                    if !v.is_finite() || v < 0.0 {
-                        return Err(invalid(format!(
-                            "matrix[{i}][{j}] = {v} : les coûts doivent être des nombres finis ≥ 0"
-                        )));
-                    }
-                }
+                check_matrix_row(i, r, "les coûts")?;
                 cost.extend_from_slice(r);
             }
             (cost, "matrice")
@@ -336,11 +270,9 @@ pub fn solve_site_request(req: &SiteRequest) -> Result<SiteResponse, SiteError> 
                 )));
             }
             let per_km = match req.speed_kmh {
-                Some(s) if s.is_finite() && s > 0.0 => 60.0 / s,
                 Some(s) => {
-                    return Err(invalid(format!(
-                        "speed_kmh = {s} : attendu une vitesse > 0"
-                    )));
+                    check_speed(s)?;
+                    60.0 / s
                 }
                 None => 1.0,
             };
@@ -372,7 +304,7 @@ pub fn solve_site_request(req: &SiteRequest) -> Result<SiteResponse, SiteError> 
         &problem,
         &SiteOptions {
             seed: req.seed,
-            time_limit: Duration::from_millis(time_limit),
+            time_limit,
             max_iterations: None,
         },
     );
@@ -421,7 +353,7 @@ pub fn solve_site_request(req: &SiteRequest) -> Result<SiteResponse, SiteError> 
         unit: unit.to_string(),
         assignment,
         covered_weight,
-        solver: SiteSolverInfo {
+        solver: SolverInfo {
             iterations: sol.iterations,
             stopped_by_time: sol.stopped_by_time,
             elapsed_ms: started.elapsed().as_millis() as u64,

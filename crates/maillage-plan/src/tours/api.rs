@@ -8,7 +8,7 @@
 //! the reason.
 
 use std::collections::{BTreeMap, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use maillage_core::WEEKDAYS;
 use serde::{Deserialize, Serialize};
@@ -18,15 +18,16 @@ use super::matrix::CostMatrix;
 use super::plan::{
     PlanDay, PlanOptions, PlanProblem, PlanStop, UnvisitedReason, Window, plan_tours,
 };
+pub use crate::request::{DEFAULT_TIME_LIMIT_MS, MAX_TIME_LIMIT_MS};
+use crate::request::{
+    RequestError, SolverInfo, check_matrix_row, check_speed, check_weight, default_detour,
+    default_seed, invalid, lonlat, position_required, solve_time_limit,
+};
 
 /// Most stops in one request.
 pub const MAX_STOPS: usize = 2_000;
 /// Most days in one horizon.
 pub const MAX_DAYS: usize = 366;
-/// Longest solve time a request may ask for, ms.
-pub const MAX_TIME_LIMIT_MS: u64 = 30_000;
-/// Solve time when the request does not say, ms.
-pub const DEFAULT_TIME_LIMIT_MS: u64 = 2_000;
 
 /// A place: longitude/latitude (WGS84), a row of `matrix`, or a commune code
 /// (resolved to its town hall by [`super::resolve_tour_request`]).
@@ -144,35 +145,9 @@ fn default_day_start() -> f64 {
 fn default_speed() -> f64 {
     50.0
 }
-fn default_detour() -> f64 {
-    1.3
-}
-fn default_seed() -> u64 {
-    1
-}
 
-/// A request that cannot be answered; messages are in French, for the user.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TourError {
-    /// Something in the request is invalid.
-    #[error("{0}")]
-    Invalid(String),
-    /// The request is over a documented size limit.
-    #[error("{what} : {count} demandés, au plus {max} acceptés")]
-    TooLarge {
-        /// What is too large.
-        what: &'static str,
-        /// Requested.
-        count: usize,
-        /// Limit.
-        max: usize,
-    },
-}
-
-fn invalid(msg: impl Into<String>) -> TourError {
-    TourError::Invalid(msg.into())
-}
+/// A tour request that cannot be answered.
+pub type TourError = RequestError;
 
 /// Answer of `POST /api/plan/tours`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,18 +219,8 @@ pub struct TourRotation {
     pub cycle_days: u32,
 }
 
-/// How the search went.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TourSolverInfo {
-    /// Perturbation rounds.
-    pub iterations: u64,
-    /// The time limit ended the search (the answer is the best found by then).
-    pub stopped_by_time: bool,
-    /// Solve time, ms.
-    pub elapsed_ms: u64,
-    /// Seed used.
-    pub seed: u64,
-}
+/// How the tour search went.
+pub type TourSolverInfo = SolverInfo;
 
 /// Great-circle distance in km between two lon/lat points.
 pub fn haversine_km(a: [f64; 2], b: [f64; 2]) -> f64 {
@@ -264,22 +229,6 @@ pub fn haversine_km(a: [f64; 2], b: [f64; 2]) -> f64 {
     let dlon = (b[0] - a[0]).to_radians();
     let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
     2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
-}
-
-fn lonlat(lon: Option<f64>, lat: Option<f64>, what: &str) -> Result<Option<[f64; 2]>, TourError> {
-    match (lon, lat) {
-        (Some(lon), Some(lat)) => {
-            if !lon.is_finite() || !lat.is_finite() || lon.abs() > 180.0 || lat.abs() > 90.0 {
-                Err(invalid(format!(
-                    "{what} : coordonnées invalides (lon {lon}, lat {lat}) ; attendu lon ∈ [-180, 180], lat ∈ [-90, 90]"
-                )))
-            } else {
-                Ok(Some([lon, lat]))
-            }
-        }
-        (None, None) => Ok(None),
-        _ => Err(invalid(format!("{what} : lon et lat vont ensemble"))),
-    }
 }
 
 fn parse_windows(
@@ -449,14 +398,7 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
             "day_start_minutes : attendu des minutes après minuit, entre 0 et 1439",
         ));
     }
-    let time_limit = req.time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS);
-    if time_limit > MAX_TIME_LIMIT_MS {
-        return Err(TourError::TooLarge {
-            what: "time_limit_ms",
-            count: time_limit as usize,
-            max: MAX_TIME_LIMIT_MS as usize,
-        });
-    }
+    let time_limit = solve_time_limit(req.time_limit_ms)?;
     let hz = horizon(req)?;
 
     // Positions and matrix rows.
@@ -481,13 +423,11 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
                     r.len()
                 )));
             }
+            for (i, r) in rows.iter().enumerate() {
+                check_matrix_row(i, r, "les temps de trajet")?;
+            }
             let m =
                 CostMatrix::from_rows(rows).ok_or_else(|| invalid("matrix n'est pas carrée"))?;
-            if let Some((i, j, v)) = m.first_invalid() {
-                return Err(invalid(format!(
-                    "matrix[{i}][{j}] = {v} : les temps de trajet doivent être des nombres finis ≥ 0"
-                )));
-            }
             let base = req.base.index.unwrap_or(0);
             let mut nodes = Vec::with_capacity(req.stops.len());
             for (k, s) in req.stops.iter().enumerate() {
@@ -513,12 +453,7 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
             (m, base, nodes)
         }
         None => {
-            if !req.speed_kmh.is_finite() || req.speed_kmh <= 0.0 {
-                return Err(invalid(format!(
-                    "speed_kmh = {} : attendu une vitesse > 0",
-                    req.speed_kmh
-                )));
-            }
+            check_speed(req.speed_kmh)?;
             if !req.detour_factor.is_finite() || req.detour_factor < 1.0 {
                 return Err(invalid(format!(
                     "detour_factor = {} : attendu un facteur ≥ 1 (distance routière / distance à vol d'oiseau)",
@@ -534,12 +469,7 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
             for (s, p) in req.stops.iter().zip(&positions) {
                 match p {
                     Some(p) => pts.push(*p),
-                    None => {
-                        return Err(invalid(format!(
-                            "arrêt {} : sans matrice, lon/lat sont requis (ou un code commune résolu)",
-                            s.id
-                        )));
-                    }
+                    None => return Err(position_required(&format!("arrêt {}", s.id))),
                 }
             }
             let factor = req.detour_factor / req.speed_kmh * 60.0;
@@ -566,12 +496,7 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
     let mut stops = Vec::with_capacity(req.stops.len());
     for (s, &node) in req.stops.iter().zip(&nodes) {
         let weight = s.weight.unwrap_or(1.0);
-        if !weight.is_finite() || weight < 0.0 {
-            return Err(invalid(format!(
-                "arrêt {} : weight = {weight} ; attendu un nombre ≥ 0",
-                s.id
-            )));
-        }
+        check_weight(&format!("arrêt {}", s.id), weight)?;
         if !s.service_minutes.is_finite() || s.service_minutes < 0.0 {
             return Err(invalid(format!(
                 "arrêt {} : service_minutes = {} ; attendu un nombre de minutes ≥ 0",
@@ -625,7 +550,7 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
         &problem,
         &PlanOptions {
             seed: req.seed,
-            time_limit: Duration::from_millis(time_limit),
+            time_limit,
             max_iterations: None,
         },
     );
@@ -705,7 +630,7 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
         total_travel: round2(total_travel),
         total_weight,
         rotation: hz.rotation,
-        solver: TourSolverInfo {
+        solver: SolverInfo {
             iterations: plan.iterations,
             stopped_by_time: plan.stopped_by_time,
             elapsed_ms: started.elapsed().as_millis() as u64,
