@@ -17,9 +17,9 @@ use maillage_plan::gaps::{
 use maillage_plan::sites::{SiteObjectiveName, SitePoint, SiteRequest};
 use maillage_plan::tours::{TourPlace, TourRequest, TourStopInput};
 use maillage_server::Spinner;
-use maillage_server::routes::gaps::{gap_body, gap_cache};
+use maillage_server::routes::gaps::{Output, gap_body, gap_cache};
 use maillage_server::routes::plan::{
-    run_sites, run_tours, sites_csv, sites_geojson, tour_rows, tours_csv, tours_geojson,
+    plan_body, run_sites, run_tours, sites_csv, sites_geojson, tour_rows, tours_csv, tours_geojson,
 };
 use serde_json::Value;
 
@@ -49,6 +49,15 @@ impl Format {
             Some("geojson") => Format::Geojson,
             Some("json") => Format::Json,
             _ => Format::Csv,
+        }
+    }
+
+    /// The same format as the API names it.
+    fn output(self) -> Output {
+        match self {
+            Format::Csv => Output::Csv,
+            Format::Geojson => Output::GeoJson,
+            Format::Json => Output::Json,
         }
     }
 }
@@ -348,12 +357,7 @@ pub fn gaps(args: GapsArgs) -> anyhow::Result<()> {
     let t = Instant::now();
     let resp = cache.index.analyse(&catalog, &req)?;
     let analysis_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let output = match format {
-        Format::Csv => maillage_server::routes::gaps::Output::Csv,
-        Format::Geojson => maillage_server::routes::gaps::Output::GeoJson,
-        Format::Json => maillage_server::routes::gaps::Output::Json,
-    };
-    let bytes = gap_body(&resp, output).map_err(anyhow::Error::msg)?;
+    let bytes = gap_body(&resp, format.output()).map_err(anyhow::Error::msg)?;
     write_output(args.output.out.as_deref(), &bytes)?;
     let s = &resp.indicators.selection;
     spinner.finish(String::new());
@@ -602,12 +606,15 @@ fn site_point(p: PointRecord) -> SitePoint {
     }
 }
 
-/// The unserved communes of some départements with a town hall, with their priority.
+/// The unserved communes of some départements with a town hall, with their priority;
+/// an error when there is none.
 fn unserved_town_halls(
     catalog: &Arc<Catalog>,
+    spinner: &Spinner,
     departements: &[String],
     threshold: Option<f64>,
 ) -> anyhow::Result<Vec<(InseeCode, [f64; 2], f64)>> {
+    spinner.stage("Analyse des manques (communes non desservies)");
     let mut req = GapRequest::for_departements(departements.iter().cloned());
     if let Some(t) = threshold {
         req.threshold_minutes = t;
@@ -623,6 +630,12 @@ fn unserved_town_halls(
         })
         .collect();
     out.sort_by_key(|a| a.0);
+    if out.is_empty() {
+        bail!(
+            "aucune commune non desservie avec une mairie géolocalisée dans {} : rien à planifier",
+            departements.join(", ")
+        );
+    }
     Ok(out)
 }
 
@@ -696,14 +709,7 @@ fn sites(args: SitesArgs) -> anyhow::Result<()> {
     let spinner = Spinner::new();
     let catalog = load(&args.data, &spinner)?;
     if !args.departements.is_empty() && args.demand.is_none() {
-        spinner.stage("Analyse des manques (communes non desservies)");
-        let unserved = unserved_town_halls(&catalog, &args.departements, args.threshold)?;
-        if unserved.is_empty() {
-            bail!(
-                "aucune commune non desservie avec une mairie géolocalisée dans {} : rien à planifier",
-                args.departements.join(", ")
-            );
-        }
+        let unserved = unserved_town_halls(&catalog, &spinner, &args.departements, args.threshold)?;
         req.demand = unserved
             .iter()
             .map(|(code, [lon, lat], priority)| SitePoint {
@@ -724,11 +730,8 @@ fn sites(args: SitesArgs) -> anyhow::Result<()> {
         req.demand.len()
     ));
     let (resolved, resp) = run_sites(&catalog, &req)?;
-    let bytes = match format {
-        Format::Csv => sites_csv(&resolved, &resp)?,
-        Format::Geojson => serde_json::to_vec(&sites_geojson(&resolved, &resp))?,
-        Format::Json => serde_json::to_vec(&resp)?,
-    };
+    let bytes = plan_body(format.output(), &resolved, &resp, sites_geojson, sites_csv)
+        .map_err(anyhow::Error::msg)?;
     write_output(args.output.out.as_deref(), &bytes)?;
     spinner.finish(String::new());
     eprintln!(
@@ -847,14 +850,7 @@ fn tours(args: ToursArgs) -> anyhow::Result<()> {
     let spinner = Spinner::new();
     let catalog = load(&args.data, &spinner)?;
     if !args.departements.is_empty() && args.stops.is_none() {
-        spinner.stage("Analyse des manques (communes non desservies)");
-        let unserved = unserved_town_halls(&catalog, &args.departements, args.threshold)?;
-        if unserved.is_empty() {
-            bail!(
-                "aucune commune non desservie avec une mairie géolocalisée dans {} : rien à planifier",
-                args.departements.join(", ")
-            );
-        }
+        let unserved = unserved_town_halls(&catalog, &spinner, &args.departements, args.threshold)?;
         let service = args.service_minutes.unwrap_or(120.0);
         req.stops = unserved
             .iter()
@@ -875,11 +871,8 @@ fn tours(args: ToursArgs) -> anyhow::Result<()> {
         req.stops.len()
     ));
     let (resolved, resp) = run_tours(&catalog, &req)?;
-    let bytes = match format {
-        Format::Csv => tours_csv(&resolved, &resp)?,
-        Format::Geojson => serde_json::to_vec(&tours_geojson(&resolved, &resp))?,
-        Format::Json => serde_json::to_vec(&resp)?,
-    };
+    let bytes = plan_body(format.output(), &resolved, &resp, tours_geojson, tours_csv)
+        .map_err(anyhow::Error::msg)?;
     write_output(args.output.out.as_deref(), &bytes)?;
     let visits = tour_rows(&resolved, &resp)
         .iter()

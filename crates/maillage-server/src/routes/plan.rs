@@ -27,8 +27,10 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use maillage_core::{Catalog, InseeCode};
+use maillage_plan::request::RequestError;
 use maillage_plan::sites::{self, SiteError, SiteRequest, SiteResponse};
 use maillage_plan::tours::{self, TourError, TourRequest, TourResponse};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::gaps::{Object, Output, gap_cache, on_heavy_pool, respond};
@@ -52,20 +54,10 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// A refused site request: 413 over a size limit, 400 otherwise.
-pub fn site_error(e: SiteError) -> ApiError {
+/// A refused site or tour request: 413 over a size limit, 400 otherwise.
+pub fn plan_error(e: RequestError) -> ApiError {
     match e {
-        SiteError::TooLarge { what, .. } if what != "time_limit_ms" => {
-            ApiError::too_large(e.to_string())
-        }
-        other => ApiError::bad_request(other.to_string()),
-    }
-}
-
-/// A refused tour request: 413 over a size limit, 400 otherwise.
-pub fn tour_error(e: TourError) -> ApiError {
-    match e {
-        TourError::TooLarge { what, .. } if what != "time_limit_ms" => {
+        RequestError::TooLarge { what, .. } if what != "time_limit_ms" => {
             ApiError::too_large(e.to_string())
         }
         other => ApiError::bad_request(other.to_string()),
@@ -152,8 +144,7 @@ pub fn prepare_sites(catalog: &Arc<Catalog>, req: &SiteRequest) -> Result<SiteRe
     sites::resolve_site_request(req, catalog, &defaults)
 }
 
-/// Checks the sizes and resolves commune codes (town halls, weights, opening hours).
-pub fn prepare_tours(catalog: &Catalog, req: &TourRequest) -> Result<TourRequest, TourError> {
+fn check_stop_count(req: &TourRequest) -> Result<(), TourError> {
     if req.stops.len() > tours::MAX_STOPS {
         return Err(TourError::TooLarge {
             what: "arrêts (stops)",
@@ -161,6 +152,12 @@ pub fn prepare_tours(catalog: &Catalog, req: &TourRequest) -> Result<TourRequest
             max: tours::MAX_STOPS,
         });
     }
+    Ok(())
+}
+
+/// Checks the sizes and resolves commune codes (town halls, weights, opening hours).
+pub fn prepare_tours(catalog: &Catalog, req: &TourRequest) -> Result<TourRequest, TourError> {
+    check_stop_count(req)?;
     tours::resolve_tour_request(req, catalog)
 }
 
@@ -194,20 +191,8 @@ pub async fn post_sites(
     only_f(raw.as_deref())?;
     let output = Output::negotiate(raw.as_deref(), &headers)?;
     let catalog = s.catalog.clone();
-    let (result, ms) = on_heavy_pool(move || {
-        let started = Instant::now();
-        let r = run_sites(&catalog, &req).map(|(resolved, resp)| match output {
-            Output::Json => serde_json::to_vec(&resp).map_err(|e| e.to_string()),
-            Output::GeoJson => {
-                serde_json::to_vec(&sites_geojson(&resolved, &resp)).map_err(|e| e.to_string())
-            }
-            Output::Csv => sites_csv(&resolved, &resp).map_err(|e| e.to_string()),
-        });
-        (r, started.elapsed().as_secs_f64() * 1000.0)
-    })
-    .await?;
-    let bytes = result.map_err(site_error)?.map_err(ApiError::internal)?;
-    respond(output, bytes, "sites", ms)
+    let solve = move || run_sites(&catalog, &req);
+    solve_and_respond(output, "sites", solve, sites_geojson, sites_csv).await
 }
 
 /// `POST /api/plan/tours`.
@@ -219,28 +204,45 @@ pub async fn post_tours(
 ) -> ApiResult<Response> {
     only_f(raw.as_deref())?;
     let output = Output::negotiate(raw.as_deref(), &headers)?;
-    if req.stops.len() > tours::MAX_STOPS {
-        return Err(tour_error(TourError::TooLarge {
-            what: "arrêts (stops)",
-            count: req.stops.len(),
-            max: tours::MAX_STOPS,
-        }));
-    }
+    check_stop_count(&req).map_err(plan_error)?;
     let catalog = s.catalog.clone();
+    let solve = move || run_tours(&catalog, &req);
+    solve_and_respond(output, "tournees", solve, tours_geojson, tours_csv).await
+}
+
+/// A solved plan in `output`: the response JSON, or the GeoJSON or CSV made from the
+/// resolved request and the response.
+pub fn plan_body<Req, Resp: Serialize>(
+    output: Output,
+    resolved: &Req,
+    resp: &Resp,
+    geojson: fn(&Req, &Resp) -> Value,
+    csv: fn(&Req, &Resp) -> Result<Vec<u8>, csv::Error>,
+) -> Result<Vec<u8>, String> {
+    match output {
+        Output::Json => serde_json::to_vec(resp).map_err(|e| e.to_string()),
+        Output::GeoJson => serde_json::to_vec(&geojson(resolved, resp)).map_err(|e| e.to_string()),
+        Output::Csv => csv(resolved, resp).map_err(|e| e.to_string()),
+    }
+}
+
+/// Solves on the heavy pool and answers with the [`plan_body`], timed; a refused request
+/// answers [`plan_error`].
+async fn solve_and_respond<Req: 'static, Resp: Serialize + 'static>(
+    output: Output,
+    file_stem: &str,
+    solve: impl FnOnce() -> Result<(Req, Resp), RequestError> + Send + 'static,
+    geojson: fn(&Req, &Resp) -> Value,
+    csv: fn(&Req, &Resp) -> Result<Vec<u8>, csv::Error>,
+) -> ApiResult<Response> {
     let (result, ms) = on_heavy_pool(move || {
         let started = Instant::now();
-        let r = run_tours(&catalog, &req).map(|(resolved, resp)| match output {
-            Output::Json => serde_json::to_vec(&resp).map_err(|e| e.to_string()),
-            Output::GeoJson => {
-                serde_json::to_vec(&tours_geojson(&resolved, &resp)).map_err(|e| e.to_string())
-            }
-            Output::Csv => tours_csv(&resolved, &resp).map_err(|e| e.to_string()),
-        });
+        let r = solve().map(|(resolved, resp)| plan_body(output, &resolved, &resp, geojson, csv));
         (r, started.elapsed().as_secs_f64() * 1000.0)
     })
     .await?;
-    let bytes = result.map_err(tour_error)?.map_err(ApiError::internal)?;
-    respond(output, bytes, "tournees", ms)
+    let bytes = result.map_err(plan_error)?.map_err(ApiError::internal)?;
+    respond(output, bytes, file_stem, ms)
 }
 
 /// `HH:MM` of minutes after midnight.
@@ -311,42 +313,39 @@ pub fn site_rows(req: &SiteRequest, resp: &SiteResponse) -> Vec<SiteRow> {
             e.2 += w * a.cost.unwrap_or(0.0);
         }
     }
+    // A chosen or existing site, with what it serves.
+    let site_row = |role, rank, id, (lon, lat), (n, w, c)| SiteRow {
+        role,
+        rank,
+        id,
+        lon,
+        lat,
+        weight: w,
+        site: None,
+        existing: None,
+        cost: Some(c),
+        demand_points: Some(n),
+    };
     let mut rows = Vec::new();
     for (rank, id) in resp.sites.iter().enumerate() {
-        let (lon, lat) = cand.get(id).copied().unwrap_or((None, None));
-        let (n, w, c) = served
+        let position = cand.get(id).copied().unwrap_or((None, None));
+        let served = served
             .get(&(false, id.as_str()))
             .copied()
             .unwrap_or_default();
-        rows.push(SiteRow {
-            role: "site",
-            rank: Some(rank + 1),
-            id: id.clone(),
-            lon,
-            lat,
-            weight: w,
-            site: None,
-            existing: None,
-            cost: Some(c),
-            demand_points: Some(n),
-        });
+        rows.push(site_row(
+            "site",
+            Some(rank + 1),
+            id.clone(),
+            position,
+            served,
+        ));
     }
     for (k, e) in req.existing.iter().enumerate() {
         let id = label(&e.id, k);
-        if let Some((n, w, c)) = served.get(&(true, id.as_str())).copied() {
-            let (lon, lat) = exist.get(&id).copied().unwrap_or((None, None));
-            rows.push(SiteRow {
-                role: "existing",
-                rank: None,
-                id,
-                lon,
-                lat,
-                weight: w,
-                site: None,
-                existing: None,
-                cost: Some(c),
-                demand_points: Some(n),
-            });
+        if let Some(served) = served.get(&(true, id.as_str())).copied() {
+            let position = exist.get(&id).copied().unwrap_or((None, None));
+            rows.push(site_row("existing", None, id, position, served));
         }
     }
     for (a, d) in resp.assignment.iter().zip(&req.demand) {
@@ -391,10 +390,7 @@ pub fn sites_geojson(req: &SiteRequest, resp: &SiteResponse) -> Value {
 
 /// A site plan as CSV, one [`SiteRow`] per line.
 pub fn sites_csv(req: &SiteRequest, resp: &SiteResponse) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    w.write_record([
+    let header = [
         "role",
         "rank",
         "id",
@@ -405,8 +401,17 @@ pub fn sites_csv(req: &SiteRequest, resp: &SiteResponse) -> Result<Vec<u8>, csv:
         "existing",
         "cost",
         "demand_points",
-    ])?;
-    for r in site_rows(req, resp) {
+    ];
+    rows_csv(&header, site_rows(req, resp))
+}
+
+/// CSV of `rows` under `header` (written even when there is no row).
+fn rows_csv<R: Serialize>(header: &[&str], rows: Vec<R>) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.write_record(header)?;
+    for r in rows {
         w.serialize(r)?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -551,17 +556,11 @@ pub fn tours_geojson(req: &TourRequest, resp: &TourResponse) -> Value {
 
 /// A tour plan as CSV, one [`TourRow`] per line.
 pub fn tours_csv(req: &TourRequest, resp: &TourResponse) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    w.write_record([
+    let header = [
         "role", "id", "day", "week", "weekday", "order", "arrival", "start", "end", "lon", "lat",
         "weight", "code", "reason",
-    ])?;
-    for r in tour_rows(req, resp) {
-        w.serialize(r)?;
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    ];
+    rows_csv(&header, tour_rows(req, resp))
 }
 
 /// OpenAPI 3.0 path items of `/api/plan/sites` and `/api/plan/tours`, for the API document.
@@ -754,13 +753,13 @@ mod tests {
 
     #[test]
     fn size_limits_answer_413_and_a_too_long_time_limit_answers_400() {
-        let e = tour_error(TourError::TooLarge {
+        let e = plan_error(TourError::TooLarge {
             what: "arrêts (stops)",
             count: 100_000,
             max: 2_000,
         });
         assert_eq!(e.status().as_u16(), 413);
-        let e = site_error(SiteError::TooLarge {
+        let e = plan_error(SiteError::TooLarge {
             what: "time_limit_ms",
             count: 60_000,
             max: 30_000,
