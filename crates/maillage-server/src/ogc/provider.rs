@@ -95,6 +95,26 @@ impl Field {
     }
 }
 
+/// The fields of `parts`, one after the other, as one table of `N` fields (a compile
+/// error when `N` is not their number).
+pub const fn concat_fields<const N: usize>(parts: &[&[Field]]) -> [Field; N] {
+    let mut out = [Field::text("", "", ""); N];
+    let mut n = 0;
+    let mut p = 0;
+    while p < parts.len() {
+        let mut k = 0;
+        while k < parts[p].len() {
+            assert!(n < N, "concat_fields: more fields than N");
+            out[n] = parts[p][k];
+            n += 1;
+            k += 1;
+        }
+        p += 1;
+    }
+    assert!(n == N, "concat_fields: fewer fields than N");
+    out
+}
+
 /// The value of one property of one feature.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
@@ -118,6 +138,14 @@ impl<'a> Value<'a> {
         } else {
             Value::Text(Cow::Borrowed(s))
         }
+    }
+    /// Text when present and not empty, else `Null`.
+    pub fn opt_text(s: Option<&'a str>) -> Value<'a> {
+        s.map(Value::text).unwrap_or(Value::Null)
+    }
+    /// A whole number when present, else `Null`.
+    pub fn opt_int(n: Option<impl Into<i64>>) -> Value<'a> {
+        n.map(|n| Value::Int(n.into())).unwrap_or(Value::Null)
     }
     /// Owned text, `Null` when empty.
     pub fn owned(s: String) -> Value<'a> {
@@ -189,6 +217,17 @@ pub enum Geometry<'a> {
     Polygons(&'a MultiPolygon<f64>),
 }
 
+impl<'a> Geometry<'a> {
+    /// The polygons, or `Empty` when there are none.
+    pub fn polygons(mp: &'a MultiPolygon<f64>) -> Geometry<'a> {
+        if mp.0.is_empty() {
+            Geometry::Empty
+        } else {
+            Geometry::Polygons(mp)
+        }
+    }
+}
+
 /// Default and maximum `limit` of `/items` for a collection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -196,6 +235,13 @@ pub struct Limits {
     pub default: usize,
     /// The largest accepted (exports in a file format are not paged).
     pub max: usize,
+}
+
+impl Limits {
+    /// Limits with this default and maximum.
+    pub const fn new(default: usize, max: usize) -> Limits {
+        Limits { default, max }
+    }
 }
 
 /// A query parameter that changes what a collection computes.
@@ -226,10 +272,7 @@ pub trait Collection: Send + Sync {
     fn fields(&self) -> &'static [Field];
     /// Paging limits.
     fn limits(&self) -> Limits {
-        Limits {
-            default: 100,
-            max: 10_000,
-        }
+        Limits::new(100, 10_000)
     }
     /// Number of features.
     fn len(&self) -> usize;
@@ -241,8 +284,11 @@ pub trait Collection: Send + Sync {
     fn feature_id(&self, i: usize) -> Cow<'_, str>;
     /// The feature with that id.
     fn index_of(&self, id: &str) -> Option<usize>;
-    /// Every property of feature `i`, in [`Collection::fields`] order.
-    fn row(&self, i: usize) -> Vec<Value<'_>>;
+    /// Every property of feature `i`, in [`Collection::fields`] order. Implement this or
+    /// [`Collection::value`] (each defaults to the other).
+    fn row(&self, i: usize) -> Vec<Value<'_>> {
+        (0..self.fields().len()).map(|k| self.value(i, k)).collect()
+    }
     /// One property of feature `i` (override when [`Collection::row`] is costly).
     fn value(&self, i: usize, field: usize) -> Value<'_> {
         let mut row = self.row(i);

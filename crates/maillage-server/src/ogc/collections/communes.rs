@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use maillage_core::{Commune, Ifn2020Scale, Ifn2020Scores, InseeCode};
 
-use super::shared::Shared;
+use super::shared::{Shared, epci_value};
 use crate::ogc::provider::{
     Collection, Field, FieldType, Filter, Geometry, GeometryType, Limits, Value,
 };
@@ -255,10 +255,7 @@ impl Collection for Communes {
         FIELDS
     }
     fn limits(&self) -> Limits {
-        Limits {
-            default: 100,
-            max: 2_000,
-        }
+        Limits::new(100, 2_000)
     }
     fn len(&self) -> usize {
         self.shared.catalog.communes.len()
@@ -269,9 +266,6 @@ impl Collection for Communes {
     fn index_of(&self, id: &str) -> Option<usize> {
         let code: InseeCode = id.parse().ok()?;
         self.shared.catalog.commune_index(&code)
-    }
-    fn row(&self, i: usize) -> Vec<Value<'_>> {
-        (0..FIELDS.len()).map(|k| self.value(i, k)).collect()
     }
     fn value(&self, i: usize, field: usize) -> Value<'_> {
         let cat = &self.shared.catalog;
@@ -298,11 +292,7 @@ impl Collection for Communes {
                 .get(&c.departement)
                 .map(|d| Value::text(&d.name))
                 .unwrap_or(Value::Null),
-            6 => c
-                .epci
-                .as_ref()
-                .map(|e| Value::text(e.as_str()))
-                .unwrap_or(Value::Null),
+            6 => epci_value(c),
             7 => c
                 .epci
                 .as_ref()
@@ -315,12 +305,7 @@ impl Collection for Communes {
         }
     }
     fn geometry(&self, i: usize) -> Geometry<'_> {
-        let b = &self.commune(i).boundary;
-        if b.0.is_empty() {
-            Geometry::Empty
-        } else {
-            Geometry::Polygons(b)
-        }
+        Geometry::polygons(&self.commune(i).boundary)
     }
     fn warm_up(&self) {
         let _ = self.shared.stats();

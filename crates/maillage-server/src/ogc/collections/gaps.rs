@@ -15,10 +15,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 use maillage_core::InseeCode;
 use maillage_plan::gaps::CommuneGap;
 
-use super::shared::Shared;
+use super::shared::{COMMUNE_FIELDS, Shared, commune_value, point_in_bbox};
 use crate::ApiError;
 use crate::ogc::provider::{
     Collection, Field, FieldType, Filter, Geometry, GeometryType, Limits, Parameter, Value,
+    concat_fields,
 };
 use crate::routes::gaps::{DefaultGaps, GapCache, gap_cache, request_from_query};
 
@@ -95,95 +96,93 @@ const R: FieldType = FieldType::Real;
 const B: FieldType = FieldType::Boolean;
 
 /// Properties.
-pub const FIELDS: &[Field] = &[
-    Field::text("code", "code", "Code INSEE").filter(Filter::Exact),
-    Field::text("nom", "nom", "Nom de la commune"),
-    Field::typed("population", "population", I, "Population municipale"),
-    Field::text("departement", "dep", "Code du département").filter(Filter::Exact),
-    Field::text("epci", "epci", "SIREN de l'EPCI").filter(Filter::Exact),
-    Field::text(
-        "access_source",
-        "acces",
-        "Point d'accès : town_hall (mairie) ou interior_point (point intérieur du contour)",
-    )
-    .filter(Filter::Exact),
-    Field::typed(
-        "venue_id",
-        "lieu_num",
-        I,
-        "Numéro du lieu le plus proche dans le catalogue",
-    ),
-    Field::text(
-        "venue_key",
-        "lieu_id",
-        "Identifiant du lieu le plus proche dans sa source",
-    ),
-    Field::text("venue_name", "lieu_nom", "Nom du lieu le plus proche"),
-    Field::typed(
-        "distance_km",
-        "dist_km",
-        R,
-        "Distance à vol d'oiseau au lieu le plus proche (km)",
-    ),
-    Field::typed(
-        "minutes",
-        "minutes",
-        R,
-        "Temps de trajet estimé : distance × 1,3 / 50 km/h × 60 (minutes)",
-    ),
-    Field::typed(
-        "served",
-        "desservie",
-        B,
-        "Desservie : temps de trajet ≤ seuil (threshold_minutes)",
-    )
-    .filter(Filter::Exact),
-    Field::text(
-        "status",
-        "statut",
-        "served, unserved (au-delà du seuil ou aucun lieu) ou unlocated (sans point d'accès)",
-    )
-    .filter(Filter::Exact),
-    Field::typed(
-        "priority",
-        "priorite",
-        R,
-        "Priorité = population × IFN normalisé (IFN 2023 total / 10)",
-    ),
-    Field::typed(
-        "fragile",
-        "fragile",
-        B,
-        "Fragile : IFN 2023 total ≥ 7 (valeur propre de la commune)",
-    )
-    .filter(Filter::Exact),
-    Field::text("ifn_model", "ifn_modele", "Modèle d'IFN de la priorité"),
-    Field::text("ifn_axis", "ifn_axe", "Axe d'IFN de la priorité"),
-    Field::typed(
-        "ifn",
-        "ifn",
-        R,
-        "Valeur propre de la commune sur cet axe (échelle d'origine)",
-    ),
-    Field::typed(
-        "ifn_normalised",
-        "ifn_norm",
-        R,
-        "IFN normalisé utilisé dans la priorité (0–1)",
-    ),
-    Field::text(
-        "ifn_source",
-        "ifn_source",
-        "Origine de l'IFN normalisé : measured, epci_mean, departement_mean ou neutral",
-    )
-    .filter(Filter::Exact),
-    Field::typed(
-        "threshold_minutes",
-        "seuil_min",
-        R,
-        "Seuil de desserte utilisé (minutes)",
-    ),
-];
+pub const FIELDS: &[Field] = &concat_fields::<21>(&[
+    COMMUNE_FIELDS,
+    &[
+        Field::text(
+            "access_source",
+            "acces",
+            "Point d'accès : town_hall (mairie) ou interior_point (point intérieur du contour)",
+        )
+        .filter(Filter::Exact),
+        Field::typed(
+            "venue_id",
+            "lieu_num",
+            I,
+            "Numéro du lieu le plus proche dans le catalogue",
+        ),
+        Field::text(
+            "venue_key",
+            "lieu_id",
+            "Identifiant du lieu le plus proche dans sa source",
+        ),
+        Field::text("venue_name", "lieu_nom", "Nom du lieu le plus proche"),
+        Field::typed(
+            "distance_km",
+            "dist_km",
+            R,
+            "Distance à vol d'oiseau au lieu le plus proche (km)",
+        ),
+        Field::typed(
+            "minutes",
+            "minutes",
+            R,
+            "Temps de trajet estimé : distance × 1,3 / 50 km/h × 60 (minutes)",
+        ),
+        Field::typed(
+            "served",
+            "desservie",
+            B,
+            "Desservie : temps de trajet ≤ seuil (threshold_minutes)",
+        )
+        .filter(Filter::Exact),
+        Field::text(
+            "status",
+            "statut",
+            "served, unserved (au-delà du seuil ou aucun lieu) ou unlocated (sans point d'accès)",
+        )
+        .filter(Filter::Exact),
+        Field::typed(
+            "priority",
+            "priorite",
+            R,
+            "Priorité = population × IFN normalisé (IFN 2023 total / 10)",
+        ),
+        Field::typed(
+            "fragile",
+            "fragile",
+            B,
+            "Fragile : IFN 2023 total ≥ 7 (valeur propre de la commune)",
+        )
+        .filter(Filter::Exact),
+        Field::text("ifn_model", "ifn_modele", "Modèle d'IFN de la priorité"),
+        Field::text("ifn_axis", "ifn_axe", "Axe d'IFN de la priorité"),
+        Field::typed(
+            "ifn",
+            "ifn",
+            R,
+            "Valeur propre de la commune sur cet axe (échelle d'origine)",
+        ),
+        Field::typed(
+            "ifn_normalised",
+            "ifn_norm",
+            R,
+            "IFN normalisé utilisé dans la priorité (0–1)",
+        ),
+        Field::text(
+            "ifn_source",
+            "ifn_source",
+            "Origine de l'IFN normalisé : measured, epci_mean, departement_mean ou neutral",
+        )
+        .filter(Filter::Exact),
+        Field::typed(
+            "threshold_minutes",
+            "seuil_min",
+            R,
+            "Seuil de desserte utilisé (minutes)",
+        ),
+    ],
+]);
 
 /// The gaps collection: one feature per commune of the catalog, in INSEE order.
 pub struct Gaps {
@@ -289,10 +288,7 @@ impl Collection for Gaps {
         FIELDS
     }
     fn limits(&self) -> Limits {
-        Limits {
-            default: 100,
-            max: 5_000,
-        }
+        Limits::new(100, 5_000)
     }
     fn len(&self) -> usize {
         self.shared.catalog.communes.len()
@@ -307,26 +303,12 @@ impl Collection for Gaps {
         let code: InseeCode = id.parse().ok()?;
         self.shared.catalog.commune_index(&code)
     }
-    fn row(&self, i: usize) -> Vec<Value<'_>> {
-        (0..FIELDS.len()).map(|k| self.value(i, k)).collect()
-    }
     fn value(&self, i: usize, field: usize) -> Value<'_> {
         let Some(c) = self.shared.catalog.communes.get(i) else {
             return Value::Null;
         };
-        match field {
-            0 => return Value::text(c.code.as_str()),
-            1 => return Value::text(&c.name),
-            2 => return Value::Int(i64::from(c.population)),
-            3 => return Value::text(c.departement.as_str()),
-            4 => {
-                return c
-                    .epci
-                    .as_ref()
-                    .map(|e| Value::text(e.as_str()))
-                    .unwrap_or(Value::Null);
-            }
-            _ => {}
+        if let Some(v) = commune_value(c, field) {
+            return v;
         }
         let Some(analysis) = self.analysis() else {
             return Value::Null;
@@ -375,13 +357,11 @@ impl Collection for Gaps {
         }
     }
     fn candidates(&self, bbox: [f64; 4]) -> Vec<usize> {
-        let inside =
-            |p: [f64; 2]| p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3];
         (0..self.len())
             .filter(|&i| {
                 self.result(i)
                     .and_then(|g| g.access_lonlat)
-                    .is_some_and(inside)
+                    .is_some_and(|p| point_in_bbox(p, bbox))
             })
             .collect()
     }

@@ -1,5 +1,6 @@
 //! The collections, one module each. To add one, see the module docs of [`crate::ogc`].
 
+pub mod areas;
 pub mod communes;
 pub mod departements;
 pub mod epci;

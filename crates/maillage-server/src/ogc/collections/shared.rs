@@ -7,6 +7,8 @@ use maillage_core::geo::{Centroid, MultiPolygon};
 use maillage_core::{Catalog, Commune, Ifn2020Scale, VenueFilter};
 use maillage_ingest::reproject::{Reproject, default_reprojector, position};
 
+use crate::ogc::provider::{Field, FieldType, Filter, Value};
+
 /// The catalog and the lazily computed per-commune figures.
 pub struct Shared {
     /// The catalog.
@@ -64,6 +66,43 @@ fn reference_position(c: &Commune, r: &dyn Reproject) -> Option<maillage_core::P
     }
     let centroid = c.boundary.centroid()?;
     position(r, centroid.x(), centroid.y()).ok()
+}
+
+/// The first properties of the collections with one feature per commune (gaps, sites,
+/// tours); [`commune_value`] gives their values.
+pub const COMMUNE_FIELDS: &[Field] = &[
+    Field::text("code", "code", "Code INSEE").filter(Filter::Exact),
+    Field::text("nom", "nom", "Nom de la commune"),
+    Field::typed(
+        "population",
+        "population",
+        FieldType::Integer,
+        "Population municipale",
+    ),
+    Field::text("departement", "dep", "Code du département").filter(Filter::Exact),
+    Field::text("epci", "epci", "SIREN de l'EPCI").filter(Filter::Exact),
+];
+
+/// The value of the property `field` of [`COMMUNE_FIELDS`]; `None` past them.
+pub fn commune_value(c: &Commune, field: usize) -> Option<Value<'_>> {
+    Some(match field {
+        0 => Value::text(c.code.as_str()),
+        1 => Value::text(&c.name),
+        2 => Value::Int(i64::from(c.population)),
+        3 => Value::text(c.departement.as_str()),
+        4 => epci_value(c),
+        _ => return None,
+    })
+}
+
+/// The SIREN of the commune's EPCI, `Null` when it has none.
+pub fn epci_value(c: &Commune) -> Value<'_> {
+    Value::opt_text(c.epci.as_ref().map(|e| e.as_str()))
+}
+
+/// Whether the lon/lat point lies in the bbox `[west, south, east, north]`.
+pub fn point_in_bbox(p: [f64; 2], bbox: [f64; 4]) -> bool {
+    p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3]
 }
 
 /// Population-weighted means of IFN scores over a group of communes (3 decimals).

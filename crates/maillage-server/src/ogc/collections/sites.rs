@@ -24,9 +24,9 @@ use maillage_core::{Catalog, InseeCode};
 use maillage_plan::gaps::{DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MINUTES};
 use maillage_plan::sites::{SiteObjectiveName, SitePoint, SiteRequest, SiteResponse};
 
-use super::shared::Shared;
+use super::shared::{COMMUNE_FIELDS, Shared, commune_value, point_in_bbox};
 use crate::ogc::provider::{
-    Collection, Field, FieldType, Filter, Geometry, GeometryType, Limits, Value,
+    Collection, Field, FieldType, Geometry, GeometryType, Limits, Value, concat_fields,
 };
 use crate::routes::gaps::{GapCache, gap_cache};
 
@@ -35,71 +35,69 @@ const R: FieldType = FieldType::Real;
 const B: FieldType = FieldType::Boolean;
 
 /// Properties.
-pub const FIELDS: &[Field] = &[
-    Field::text("code", "code", "Code INSEE").filter(Filter::Exact),
-    Field::text("nom", "nom", "Nom de la commune"),
-    Field::typed("population", "population", I, "Population municipale"),
-    Field::text("departement", "dep", "Code du département").filter(Filter::Exact),
-    Field::text("epci", "epci", "SIREN de l'EPCI").filter(Filter::Exact),
-    Field::typed(
-        "minutes",
-        "minutes",
-        R,
-        "Temps estimé actuel jusqu'au lieu le plus proche (minutes)",
-    ),
-    Field::typed(
-        "priority",
-        "priorite",
-        R,
-        "Priorité = population × IFN 2023 total / 10",
-    ),
-    Field::typed(
-        "chosen",
-        "choisi",
-        B,
-        "Mairie retenue comme site de permanence",
-    ),
-    Field::typed(
-        "rank",
-        "rang",
-        I,
-        "Rang du site retenu, par priorité couverte décroissante",
-    ),
-    Field::typed(
-        "covered_priority",
-        "prio_couv",
-        R,
-        "Site retenu : priorité des communes qu'il amène à 20 minutes ou moins",
-    ),
-    Field::typed(
-        "communes_covered",
-        "nb_couv",
-        I,
-        "Site retenu : communes non desservies qu'il couvre",
-    ),
-    Field::text(
-        "covered_by",
-        "couvert_pa",
-        "Code de la commune du site retenu qui couvre cette commune",
-    ),
-    Field::typed(
-        "minutes_to_site",
-        "min_site",
-        R,
-        "Temps estimé jusqu'à ce site (minutes)",
-    ),
-    Field::typed(
-        "departement_sites",
-        "nb_sites",
-        I,
-        "Nombre de sites du plan du département",
-    ),
-    Field::text(
-        "access_source",
-        "acces",
-        "Point de la commune : town_hall (mairie) ou interior_point (point intérieur du contour, mairie non localisée)",
-    ),
-];
+pub const FIELDS: &[Field] = &concat_fields::<15>(&[
+    COMMUNE_FIELDS,
+    &[
+        Field::typed(
+            "minutes",
+            "minutes",
+            R,
+            "Temps estimé actuel jusqu'au lieu le plus proche (minutes)",
+        ),
+        Field::typed(
+            "priority",
+            "priorite",
+            R,
+            "Priorité = population × IFN 2023 total / 10",
+        ),
+        Field::typed(
+            "chosen",
+            "choisi",
+            B,
+            "Mairie retenue comme site de permanence",
+        ),
+        Field::typed(
+            "rank",
+            "rang",
+            I,
+            "Rang du site retenu, par priorité couverte décroissante",
+        ),
+        Field::typed(
+            "covered_priority",
+            "prio_couv",
+            R,
+            "Site retenu : priorité des communes qu'il amène à 20 minutes ou moins",
+        ),
+        Field::typed(
+            "communes_covered",
+            "nb_couv",
+            I,
+            "Site retenu : communes non desservies qu'il couvre",
+        ),
+        Field::text(
+            "covered_by",
+            "couvert_pa",
+            "Code de la commune du site retenu qui couvre cette commune",
+        ),
+        Field::typed(
+            "minutes_to_site",
+            "min_site",
+            R,
+            "Temps estimé jusqu'à ce site (minutes)",
+        ),
+        Field::typed(
+            "departement_sites",
+            "nb_sites",
+            I,
+            "Nombre de sites du plan du département",
+        ),
+        Field::text(
+            "access_source",
+            "acces",
+            "Point de la commune : town_hall (mairie) ou interior_point (point intérieur du contour, mairie non localisée)",
+        ),
+    ],
+]);
 
 /// The unserved communes with an access point, grouped by département.
 pub struct Unserved {
@@ -156,11 +154,17 @@ impl Unserved {
 
     /// Features whose access point lies in the lon/lat box.
     pub fn in_bbox(&self, bbox: [f64; 4]) -> Vec<usize> {
-        let inside =
-            |p: [f64; 2]| p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3];
         (0..self.points.len())
-            .filter(|&f| inside(self.points[f]))
+            .filter(|&f| point_in_bbox(self.points[f], bbox))
             .collect()
+    }
+
+    /// A feature's id: its commune's code.
+    pub fn feature_id<'a>(&self, catalog: &'a Catalog, f: usize) -> Cow<'a, str> {
+        match self.communes.get(f) {
+            Some(&c) => Cow::Borrowed(catalog.communes[c].code.as_str()),
+            None => Cow::Borrowed(""),
+        }
     }
 
     /// A feature's geometry: its access point.
@@ -370,25 +374,16 @@ impl Collection for Sites {
         FIELDS
     }
     fn limits(&self) -> Limits {
-        Limits {
-            default: 100,
-            max: 5_000,
-        }
+        Limits::new(100, 5_000)
     }
     fn len(&self) -> usize {
         self.unserved.communes.len()
     }
     fn feature_id(&self, i: usize) -> Cow<'_, str> {
-        match self.unserved.communes.get(i) {
-            Some(&c) => Cow::Borrowed(self.shared.catalog.communes[c].code.as_str()),
-            None => Cow::Borrowed(""),
-        }
+        self.unserved.feature_id(&self.shared.catalog, i)
     }
     fn index_of(&self, id: &str) -> Option<usize> {
         self.unserved.index_of(&self.shared.catalog, id)
-    }
-    fn row(&self, i: usize) -> Vec<Value<'_>> {
-        (0..FIELDS.len()).map(|k| self.value(i, k)).collect()
     }
     fn value(&self, i: usize, field: usize) -> Value<'_> {
         let cat = &self.shared.catalog;
@@ -397,44 +392,23 @@ impl Collection for Sites {
         };
         let c = &cat.communes[ci];
         let gap = || self.cache.default_analysis(cat).and_then(|g| g.commune(ci));
+        if let Some(v) = commune_value(c, field) {
+            return v;
+        }
         match field {
-            0 => Value::text(c.code.as_str()),
-            1 => Value::text(&c.name),
-            2 => Value::Int(i64::from(c.population)),
-            3 => Value::text(c.departement.as_str()),
-            4 => c
-                .epci
-                .as_ref()
-                .map(|e| Value::text(e.as_str()))
-                .unwrap_or(Value::Null),
             5 => Value::real(gap().and_then(|g| g.minutes)),
             6 => Value::real(gap().map(|g| g.priority)),
-            14 => self
-                .unserved
-                .access
-                .get(i)
-                .map(|&a| Value::text(a))
-                .unwrap_or(Value::Null),
+            14 => Value::opt_text(self.unserved.access.get(i).copied()),
             _ => {
                 let Some((plan, info)) = self.info(i) else {
                     return Value::Null;
                 };
                 match field {
                     7 => Value::Bool(info.rank.is_some()),
-                    8 => info
-                        .rank
-                        .map(|r| Value::Int(i64::from(r)))
-                        .unwrap_or(Value::Null),
+                    8 => Value::opt_int(info.rank),
                     9 => Value::real(info.covered_priority),
-                    10 => info
-                        .communes_covered
-                        .map(|n| Value::Int(i64::from(n)))
-                        .unwrap_or(Value::Null),
-                    11 => info
-                        .covered_by
-                        .as_ref()
-                        .map(|s| Value::owned(s.clone()))
-                        .unwrap_or(Value::Null),
+                    10 => Value::opt_int(info.communes_covered),
+                    11 => Value::opt_text(info.covered_by.as_deref()),
                     12 => Value::real(info.minutes_to_site),
                     13 => Value::Int(plan.p as i64),
                     _ => Value::Null,

@@ -24,10 +24,10 @@ use std::sync::{Arc, OnceLock};
 use maillage_plan::gaps::{DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH};
 use maillage_plan::tours::{TourPlace, TourRequest, TourStopInput};
 
-use super::shared::Shared;
+use super::shared::{COMMUNE_FIELDS, Shared, commune_value};
 use super::sites::Unserved;
 use crate::ogc::provider::{
-    Collection, Field, FieldType, Filter, Geometry, GeometryType, Limits, Value,
+    Collection, Field, FieldType, Geometry, GeometryType, Limits, Value, concat_fields,
 };
 use crate::routes::gaps::{GapCache, gap_cache};
 use crate::routes::plan::{clock, run_tours};
@@ -44,56 +44,54 @@ pub const DAY_MINUTES: f64 = 420.0;
 pub const SERVICE_MINUTES: f64 = 120.0;
 
 /// Properties.
-pub const FIELDS: &[Field] = &[
-    Field::text("code", "code", "Code INSEE").filter(Filter::Exact),
-    Field::text("nom", "nom", "Nom de la commune"),
-    Field::typed("population", "population", I, "Population municipale"),
-    Field::text("departement", "dep", "Code du département").filter(Filter::Exact),
-    Field::text("epci", "epci", "SIREN de l'EPCI").filter(Filter::Exact),
-    Field::typed(
-        "priority",
-        "priorite",
-        R,
-        "Priorité = population × IFN 2023 total / 10",
-    ),
-    Field::text(
-        "base",
-        "base",
-        "Code de la commune de départ (la plus peuplée du département)",
-    ),
-    Field::text("base_nom", "base_nom", "Nom de la commune de départ"),
-    Field::typed("visited", "visitee", B, "Permanence prévue dans le plan"),
-    Field::typed("day", "jour", I, "Jour de la tournée (1 à 10)"),
-    Field::typed("week", "semaine", I, "Semaine (1 ou 2)"),
-    Field::text("weekday", "jour_sem", "Jour de la semaine"),
-    Field::typed("order", "ordre", I, "Rang de l'arrêt dans la journée"),
-    Field::text("arrival", "arrivee", "Heure d'arrivée (HH:MM)"),
-    Field::text("start", "debut", "Début de la permanence (HH:MM)"),
-    Field::text("end", "fin", "Fin de la permanence (HH:MM)"),
-    Field::typed(
-        "day_travel_minutes",
-        "trajet_j",
-        R,
-        "Minutes de trajet de la journée",
-    ),
-    Field::typed(
-        "day_total_minutes",
-        "total_j",
-        R,
-        "Minutes de la journée, départ et retour compris",
-    ),
-    Field::text(
-        "reason_code",
-        "raison_cod",
-        "Non visitée : trop_loin, pas_d_ouverture, espacement_impossible ou pas_de_place",
-    ),
-    Field::text("reason", "raison", "Non visitée : pourquoi"),
-    Field::text(
-        "access_source",
-        "acces",
-        "Point de la commune : town_hall (mairie) ou interior_point (point intérieur du contour, mairie non localisée)",
-    ),
-];
+pub const FIELDS: &[Field] = &concat_fields::<21>(&[
+    COMMUNE_FIELDS,
+    &[
+        Field::typed(
+            "priority",
+            "priorite",
+            R,
+            "Priorité = population × IFN 2023 total / 10",
+        ),
+        Field::text(
+            "base",
+            "base",
+            "Code de la commune de départ (la plus peuplée du département)",
+        ),
+        Field::text("base_nom", "base_nom", "Nom de la commune de départ"),
+        Field::typed("visited", "visitee", B, "Permanence prévue dans le plan"),
+        Field::typed("day", "jour", I, "Jour de la tournée (1 à 10)"),
+        Field::typed("week", "semaine", I, "Semaine (1 ou 2)"),
+        Field::text("weekday", "jour_sem", "Jour de la semaine"),
+        Field::typed("order", "ordre", I, "Rang de l'arrêt dans la journée"),
+        Field::text("arrival", "arrivee", "Heure d'arrivée (HH:MM)"),
+        Field::text("start", "debut", "Début de la permanence (HH:MM)"),
+        Field::text("end", "fin", "Fin de la permanence (HH:MM)"),
+        Field::typed(
+            "day_travel_minutes",
+            "trajet_j",
+            R,
+            "Minutes de trajet de la journée",
+        ),
+        Field::typed(
+            "day_total_minutes",
+            "total_j",
+            R,
+            "Minutes de la journée, départ et retour compris",
+        ),
+        Field::text(
+            "reason_code",
+            "raison_cod",
+            "Non visitée : trop_loin, pas_d_ouverture, espacement_impossible ou pas_de_place",
+        ),
+        Field::text("reason", "raison", "Non visitée : pourquoi"),
+        Field::text(
+            "access_source",
+            "acces",
+            "Point de la commune : town_hall (mairie) ou interior_point (point intérieur du contour, mairie non localisée)",
+        ),
+    ],
+]);
 
 /// A feature's part of its département's plan.
 #[derive(Debug, Clone, Default)]
@@ -271,14 +269,6 @@ impl Tours {
     }
 }
 
-fn opt_text(v: &Option<String>) -> Value<'_> {
-    v.as_deref().map(Value::text).unwrap_or(Value::Null)
-}
-
-fn opt_int(v: Option<u32>) -> Value<'static> {
-    v.map(|n| Value::Int(i64::from(n))).unwrap_or(Value::Null)
-}
-
 impl Collection for Tours {
     fn id(&self) -> &'static str {
         "tours"
@@ -299,25 +289,16 @@ impl Collection for Tours {
         FIELDS
     }
     fn limits(&self) -> Limits {
-        Limits {
-            default: 100,
-            max: 5_000,
-        }
+        Limits::new(100, 5_000)
     }
     fn len(&self) -> usize {
         self.unserved.communes.len()
     }
     fn feature_id(&self, i: usize) -> Cow<'_, str> {
-        match self.unserved.communes.get(i) {
-            Some(&c) => Cow::Borrowed(self.shared.catalog.communes[c].code.as_str()),
-            None => Cow::Borrowed(""),
-        }
+        self.unserved.feature_id(&self.shared.catalog, i)
     }
     fn index_of(&self, id: &str) -> Option<usize> {
         self.unserved.index_of(&self.shared.catalog, id)
-    }
-    fn row(&self, i: usize) -> Vec<Value<'_>> {
-        (0..FIELDS.len()).map(|k| self.value(i, k)).collect()
     }
     fn value(&self, i: usize, field: usize) -> Value<'_> {
         let cat = &self.shared.catalog;
@@ -331,16 +312,10 @@ impl Collection for Tours {
             .get(i)
             .and_then(|&g| self.bases[g])
             .map(|b| &cat.communes[b]);
+        if let Some(v) = commune_value(c, field) {
+            return v;
+        }
         match field {
-            0 => Value::text(c.code.as_str()),
-            1 => Value::text(&c.name),
-            2 => Value::Int(i64::from(c.population)),
-            3 => Value::text(c.departement.as_str()),
-            4 => c
-                .epci
-                .as_ref()
-                .map(|e| Value::text(e.as_str()))
-                .unwrap_or(Value::Null),
             5 => Value::real(
                 self.cache
                     .default_analysis(cat)
@@ -351,29 +326,24 @@ impl Collection for Tours {
                 .map(|b| Value::text(b.code.as_str()))
                 .unwrap_or(Value::Null),
             7 => base.map(|b| Value::text(&b.name)).unwrap_or(Value::Null),
-            20 => self
-                .unserved
-                .access
-                .get(i)
-                .map(|&a| Value::text(a))
-                .unwrap_or(Value::Null),
+            20 => Value::opt_text(self.unserved.access.get(i).copied()),
             _ => {
                 let Some(v) = self.visit(i) else {
                     return Value::Null;
                 };
                 match field {
                     8 => Value::Bool(v.day.is_some()),
-                    9 => opt_int(v.day),
-                    10 => opt_int(v.week),
-                    11 => opt_text(&v.weekday),
-                    12 => opt_int(v.order),
-                    13 => opt_text(&v.arrival),
-                    14 => opt_text(&v.start),
-                    15 => opt_text(&v.end),
+                    9 => Value::opt_int(v.day),
+                    10 => Value::opt_int(v.week),
+                    11 => Value::opt_text(v.weekday.as_deref()),
+                    12 => Value::opt_int(v.order),
+                    13 => Value::opt_text(v.arrival.as_deref()),
+                    14 => Value::opt_text(v.start.as_deref()),
+                    15 => Value::opt_text(v.end.as_deref()),
                     16 => Value::real(v.day_travel),
                     17 => Value::real(v.day_total),
-                    18 => opt_text(&v.reason_code),
-                    19 => opt_text(&v.reason),
+                    18 => Value::opt_text(v.reason_code.as_deref()),
+                    19 => Value::opt_text(v.reason.as_deref()),
                     _ => Value::Null,
                 }
             }

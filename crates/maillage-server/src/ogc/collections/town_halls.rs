@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use maillage_core::{Commune, InseeCode, OpeningSlot, TownHall};
 
-use super::shared::Shared;
+use super::shared::{Shared, epci_value, point_in_bbox};
 use crate::ogc::provider::{Collection, Field, Filter, Geometry, GeometryType, Limits, Value};
 
 /// Properties.
@@ -86,10 +86,7 @@ impl Collection for TownHalls {
         FIELDS
     }
     fn limits(&self) -> Limits {
-        Limits {
-            default: 100,
-            max: 5_000,
-        }
+        Limits::new(100, 5_000)
     }
     fn len(&self) -> usize {
         self.communes.len()
@@ -113,10 +110,7 @@ impl Collection for TownHalls {
             Value::text(c.code.as_str()),
             Value::text(&c.name),
             Value::text(c.departement.as_str()),
-            c.epci
-                .as_ref()
-                .map(|e| Value::text(e.as_str()))
-                .unwrap_or(Value::Null),
+            epci_value(c),
             Value::text(&h.address),
             Value::owned(OpeningSlot::to_osm(&h.opening_hours)),
             Value::text(&h.accessibility),
@@ -133,10 +127,10 @@ impl Collection for TownHalls {
         }
     }
     fn candidates(&self, bbox: [f64; 4]) -> Vec<usize> {
-        let inside =
-            |p: [f64; 2]| p[0] >= bbox[0] && p[0] <= bbox[2] && p[1] >= bbox[1] && p[1] <= bbox[3];
         (0..self.communes.len())
-            .filter(|&i| matches!(self.get(i), Some((_, h)) if inside(h.position.lonlat)))
+            .filter(
+                |&i| matches!(self.get(i), Some((_, h)) if point_in_bbox(h.position.lonlat, bbox)),
+            )
             .collect()
     }
 }

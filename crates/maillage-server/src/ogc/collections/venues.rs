@@ -188,10 +188,7 @@ impl Collection for Venues {
         FIELDS
     }
     fn limits(&self) -> Limits {
-        Limits {
-            default: 100,
-            max: 5_000,
-        }
+        Limits::new(100, 5_000)
     }
     fn len(&self) -> usize {
         self.shared.catalog.venues.len()
@@ -204,9 +201,6 @@ impl Collection for Venues {
     }
     fn index_of(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
-    }
-    fn row(&self, i: usize) -> Vec<Value<'_>> {
-        (0..FIELDS.len()).map(|k| self.value(i, k)).collect()
     }
     fn value(&self, i: usize, field: usize) -> Value<'_> {
         let v = self.venue(i);
