@@ -21,7 +21,7 @@ use super::html::{esc, link_item, page};
 use super::layer::{Cached, Layer, Ogc, ogc};
 use super::links::{base_url, link, query_string, segment, with_query};
 use super::openapi;
-use super::provider::{FieldType, Filter};
+use super::provider::{Collection, FieldType, Filter};
 use super::query::{Format, ItemsQuery, items_query, negotiate, pairs};
 use super::select::select;
 use crate::export::{ExportJob, respond};
@@ -111,8 +111,9 @@ fn cached(
     Ok(with_etag(make()?, &tag))
 }
 
-fn collection_id(path: Result<Path<String>, PathRejection>) -> ApiResult<String> {
-    path.map(|Path(id)| id)
+/// The path parameters (collection id, feature id), a 400 when unreadable.
+fn path_params<T>(path: Result<Path<T>, PathRejection>) -> ApiResult<T> {
+    path.map(|Path(params)| params)
         .map_err(|e| ApiError::bad_request(format!("chemin illisible : {e}")))
 }
 
@@ -503,7 +504,7 @@ pub async fn collection(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let ogc = ogc(&s);
-    let id = collection_id(path)?;
+    let id = path_params(path)?;
     let (_, layer) = find_layer(&ogc, &id)?;
     let format = negotiate(f_param(&raw).as_deref(), &headers, &META_FORMATS)?;
     let base = base_url(&headers);
@@ -527,37 +528,27 @@ pub async fn schema(
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let ogc = ogc(&s);
-    let id = collection_id(path)?;
-    let (_, layer) = find_layer(&ogc, &id)?;
-    let base = base_url(&headers);
-    let p = &*layer.provider;
-    let props: serde_json::Map<String, Json> = p
-        .fields()
-        .iter()
-        .map(|f| {
-            let mut v = json!({ "title": f.title, "type": f.kind.json_type() });
-            if f.kind == FieldType::Date {
-                v["format"] = json!("date");
+    json_schema(&s, path, &headers, "schema", |p| {
+        let props: serde_json::Map<String, Json> = p
+            .fields()
+            .iter()
+            .map(|f| {
+                let mut v = json!({ "title": f.title, "type": f.kind.json_type() });
+                if f.kind == FieldType::Date {
+                    v["format"] = json!("date");
+                }
+                (f.name.to_string(), v)
+            })
+            .collect();
+        json!({
+            "required": ["type", "geometry", "properties"],
+            "properties": {
+                "type": { "type": "string", "enum": ["Feature"] },
+                "id": { "type": "string" },
+                "geometry": { "format": format!("geometry-{}", p.geometry_type().name().to_ascii_lowercase()), "x-ogc-role": "primary-geometry" },
+                "properties": { "type": "object", "properties": props },
             }
-            (f.name.to_string(), v)
         })
-        .collect();
-    let doc = json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": format!("{base}/collections/{id}/schema"),
-        "title": p.title(),
-        "type": "object",
-        "required": ["type", "geometry", "properties"],
-        "properties": {
-            "type": { "type": "string", "enum": ["Feature"] },
-            "id": { "type": "string" },
-            "geometry": { "format": format!("geometry-{}", p.geometry_type().name().to_ascii_lowercase()), "x-ogc-role": "primary-geometry" },
-            "properties": { "type": "object", "properties": props },
-        }
-    });
-    cached(&ogc, &headers, &format!("schema {id} {base}"), || {
-        Ok(json_response(SCHEMA, &doc))
     })
 }
 
@@ -567,31 +558,49 @@ pub async fn queryables(
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let ogc = ogc(&s);
-    let id = collection_id(path)?;
-    let (_, layer) = find_layer(&ogc, &id)?;
-    let base = base_url(&headers);
-    let p = &*layer.provider;
-    let props: serde_json::Map<String, Json> = p
-        .fields()
-        .iter()
-        .filter(|f| f.filter != Filter::No)
-        .map(|f| {
-            (
-                f.name.to_string(),
-                json!({ "title": f.title, "type": "string" }),
-            )
+    json_schema(&s, path, &headers, "queryables", |p| {
+        let props: serde_json::Map<String, Json> = p
+            .fields()
+            .iter()
+            .filter(|f| f.filter != Filter::No)
+            .map(|f| {
+                (
+                    f.name.to_string(),
+                    json!({ "title": f.title, "type": "string" }),
+                )
+            })
+            .collect();
+        json!({
+            "properties": props,
+            "additionalProperties": false,
         })
-        .collect();
-    let doc = json!({
+    })
+}
+
+/// A JSON Schema about one collection, served at `/collections/{id}/{name}` behind an
+/// ETag: `$schema`, `$id`, `title` and `type`, then the members `rest` gives.
+fn json_schema(
+    s: &AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: &HeaderMap,
+    name: &str,
+    rest: impl FnOnce(&dyn Collection) -> Json,
+) -> ApiResult<Response> {
+    let ogc = ogc(s);
+    let id = path_params(path)?;
+    let (_, layer) = find_layer(&ogc, &id)?;
+    let base = base_url(headers);
+    let p = &*layer.provider;
+    let mut doc = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": format!("{base}/collections/{id}/queryables"),
+        "$id": format!("{base}/collections/{id}/{name}"),
         "title": p.title(),
         "type": "object",
-        "properties": props,
-        "additionalProperties": false,
     });
-    cached(&ogc, &headers, &format!("queryables {id} {base}"), || {
+    if let (Some(doc), Json::Object(rest)) = (doc.as_object_mut(), rest(p)) {
+        doc.extend(rest);
+    }
+    cached(&ogc, headers, &format!("{name} {id} {base}"), || {
         Ok(json_response(SCHEMA, &doc))
     })
 }
@@ -854,7 +863,7 @@ pub async fn items(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let ogc = ogc(&s);
-    let id = collection_id(path)?;
+    let id = path_params(path)?;
     let (index, layer) = find_layer(&ogc, &id)?;
     let base = base_url(&headers);
     let accept = headers
@@ -999,8 +1008,7 @@ pub async fn item(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let ogc = ogc(&s);
-    let Path((id, fid)) =
-        path.map_err(|e| ApiError::bad_request(format!("chemin illisible : {e}")))?;
+    let (id, fid) = path_params(path)?;
     let (index, layer) = find_layer(&ogc, &id)?;
     let p = &*layer.provider;
     // Only f, crs and zoom make sense for one feature.
