@@ -260,21 +260,15 @@ pub async fn landing(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let ogc = ogc(&s);
-    let format = negotiate(f_param(&raw).as_deref(), &headers, &META_FORMATS)?;
-    let base = base_url(&headers);
-    cached(
+    metadata(
         &ogc,
+        &raw,
         &headers,
-        &format!("landing {format:?} {base}"),
-        || {
-            Ok(match format {
-                Format::Html => html_response(landing_html(&ogc, &base)),
-                _ => {
-                    let self_href =
-                        with_query(&format!("{base}/ogc"), raw.as_deref().unwrap_or(""));
-                    json_response(JSON, &landing_json(&base, &self_href))
-                }
-            })
+        "landing",
+        |base| landing_html(&ogc, base),
+        |base| {
+            let self_href = with_query(&format!("{base}/ogc"), raw.as_deref().unwrap_or(""));
+            landing_json(base, &self_href)
         },
     )
 }
@@ -448,52 +442,52 @@ pub async fn collections(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let ogc = ogc(&s);
-    let format = negotiate(f_param(&raw).as_deref(), &headers, &META_FORMATS)?;
-    let base = base_url(&headers);
-    cached(
+    metadata(
         &ogc,
+        &raw,
         &headers,
-        &format!("collections {format:?} {base}"),
-        || {
-            Ok(match format {
-                Format::Html => {
-                    let mut b = String::from(
-                        "<table><thead><tr><th>Collection</th><th>Objets</th><th>Description</th></tr></thead><tbody>",
-                    );
-                    for l in &ogc.layers {
-                        let p = &*l.provider;
-                        b.push_str(&format!(
-                            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
-                            esc(&format!("{base}/collections/{}?f=html", p.id())),
-                            esc(p.title()),
-                            p.len(),
-                            esc(p.description())
-                        ));
-                    }
-                    b.push_str("</tbody></table>");
-                    html_response(page(
-                        "Collections",
-                        &[
-                            ("Accueil", format!("{base}/ogc?f=html")),
-                            ("Collections", format!("{base}/collections?f=html")),
-                        ],
-                        &b,
-                    ))
-                }
-                _ => json_response(
-                    JSON,
-                    &json!({
-                        "links": [
-                            link(format!("{base}/collections"), "self", JSON, "Collections"),
-                            link(format!("{base}/collections?f=html"), "alternate", HTML, "Collections en HTML"),
-                        ],
-                        "crs": Crs::all().iter().map(|c| c.uri()).collect::<Vec<_>>(),
-                        "collections": ogc.layers.iter().map(|l| collection_json(&ogc, l, &base)).collect::<Vec<_>>(),
-                    }),
-                ),
-            })
-        },
+        "collections",
+        |base| collections_html(&ogc, base),
+        |base| collections_json(&ogc, base),
     )
+}
+
+/// The list of collections as an HTML page.
+fn collections_html(ogc: &Ogc, base: &str) -> String {
+    let mut b = String::from(
+        "<table><thead><tr><th>Collection</th><th>Objets</th><th>Description</th></tr></thead><tbody>",
+    );
+    for l in &ogc.layers {
+        let p = &*l.provider;
+        b.push_str(&format!(
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
+            esc(&format!("{base}/collections/{}?f=html", p.id())),
+            esc(p.title()),
+            p.len(),
+            esc(p.description())
+        ));
+    }
+    b.push_str("</tbody></table>");
+    page(
+        "Collections",
+        &[
+            ("Accueil", format!("{base}/ogc?f=html")),
+            ("Collections", format!("{base}/collections?f=html")),
+        ],
+        &b,
+    )
+}
+
+/// The list of collections in JSON.
+fn collections_json(ogc: &Ogc, base: &str) -> Json {
+    json!({
+        "links": [
+            link(format!("{base}/collections"), "self", JSON, "Collections"),
+            link(format!("{base}/collections?f=html"), "alternate", HTML, "Collections en HTML"),
+        ],
+        "crs": Crs::all().iter().map(|c| c.uri()).collect::<Vec<_>>(),
+        "collections": ogc.layers.iter().map(|l| collection_json(ogc, l, base)).collect::<Vec<_>>(),
+    })
 }
 
 /// `GET /collections/{collectionId}`.
@@ -506,19 +500,34 @@ pub async fn collection(
     let ogc = ogc(&s);
     let id = path_params(path)?;
     let (_, layer) = find_layer(&ogc, &id)?;
-    let format = negotiate(f_param(&raw).as_deref(), &headers, &META_FORMATS)?;
-    let base = base_url(&headers);
-    cached(
+    metadata(
         &ogc,
+        &raw,
         &headers,
-        &format!("collection {id} {format:?} {base}"),
-        || {
-            Ok(match format {
-                Format::Html => html_response(collection_html(&ogc, layer, &base)),
-                _ => json_response(JSON, &collection_json(&ogc, layer, &base)),
-            })
-        },
+        &format!("collection {id}"),
+        |base| collection_html(&ogc, layer, base),
+        |base| collection_json(&ogc, layer, base),
     )
+}
+
+/// A metadata document in the format asked (`f`, else `Accept`), behind an ETag keyed by
+/// `key`, the format and the base URL; `html` and `json` build it from the base URL.
+fn metadata(
+    ogc: &Ogc,
+    raw: &Option<String>,
+    headers: &HeaderMap,
+    key: &str,
+    html: impl FnOnce(&str) -> String,
+    json: impl FnOnce(&str) -> Json,
+) -> ApiResult<Response> {
+    let format = negotiate(f_param(raw).as_deref(), headers, &META_FORMATS)?;
+    let base = base_url(headers);
+    cached(ogc, headers, &format!("{key} {format:?} {base}"), || {
+        Ok(match format {
+            Format::Html => html_response(html(&base)),
+            _ => json_response(JSON, &json(&base)),
+        })
+    })
 }
 
 /// `GET /collections/{collectionId}/schema`: JSON Schema of one feature (GeoJSON), whose
@@ -1043,7 +1052,8 @@ pub async fn item(
         return Ok(r);
     }
     let ogc2 = ogc.clone();
-    let res = run(p.geometry_type(), move || {
+    let crs = q.crs;
+    let mut res = run(p.geometry_type(), move || {
         let layer = &ogc2.layers[index];
         let p = &*layer.provider;
         let url = format!("{base}/collections/{id}/items/{}", segment(&fid));
@@ -1067,7 +1077,7 @@ pub async fn item(
                     "</tbody></table><p><a href=\"{}\">Cet objet en GeoJSON</a></p>",
                     esc(&format!("{url}?f=json"))
                 ));
-                let mut r = html_response(page(
+                html_response(page(
                     &fid,
                     &[
                         ("Accueil", format!("{base}/ogc?f=html")),
@@ -1077,9 +1087,7 @@ pub async fn item(
                         (&fid, format!("{url}?f=html")),
                     ],
                     &b,
-                ));
-                content_crs(&mut r, q.crs);
-                r
+                ))
             }
             _ => {
                 let coords = coord_writer(&ogc2, &q);
@@ -1103,13 +1111,12 @@ pub async fn item(
                 ]);
                 out.extend_from_slice(&serde_json::to_vec(&links).unwrap_or_default());
                 out.push(b'}');
-                let mut r = body(GEOJSON, out);
-                content_crs(&mut r, q.crs);
-                r
+                body(GEOJSON, out)
             }
         }
     })
     .await?;
+    content_crs(&mut res, crs);
     Ok(with_etag(res, &tag))
 }
 
