@@ -142,7 +142,12 @@ impl Catalog {
                 .map(|i| communes[i].code);
             v.commune = found;
             let declared = v.record.code_insee.trim();
-            if !declared.is_empty() && found.map(|c| c.as_str() != declared).unwrap_or(true) {
+            // An arrondissement code (Paris, Lyon, Marseille) agrees with its commune.
+            let agrees = match (declared.parse::<InseeCode>(), found) {
+                (Ok(d), Some(f)) => d.is_within(&f),
+                _ => false,
+            };
+            if !declared.is_empty() && !agrees {
                 mismatches.push(CommuneMismatch {
                     venue: v.id,
                     venue_key: v.record.id.clone(),

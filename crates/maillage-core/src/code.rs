@@ -46,6 +46,23 @@ impl InseeCode {
             DepartementCode::new_unchecked(&s[..2])
         }
     }
+
+    /// For a municipal arrondissement of Paris (75101–75120), Lyon (69381–69389) or
+    /// Marseille (13201–13216), the commune it belongs to; `None` for any other code.
+    pub fn municipal_parent(&self) -> Option<InseeCode> {
+        let parent = match self.as_str().parse::<u32>().ok()? {
+            75101..=75120 => b"75056",
+            69381..=69389 => b"69123",
+            13201..=13216 => b"13055",
+            _ => return None,
+        };
+        Some(InseeCode(*parent))
+    }
+
+    /// Whether this code names `commune` itself or one of its municipal arrondissements.
+    pub fn is_within(&self, commune: &InseeCode) -> bool {
+        self == commune || self.municipal_parent().as_ref() == Some(commune)
+    }
 }
 
 impl FromStr for InseeCode {
@@ -196,5 +213,46 @@ impl fmt::Display for EpciSiren {
 impl fmt::Debug for EpciSiren {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "EpciSiren({})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> InseeCode {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn codes_are_checked_and_name_their_departement() {
+        assert_eq!(code("81004").departement().as_str(), "81");
+        assert_eq!(code("2A004").departement().as_str(), "2A");
+        assert_eq!(code("97411").departement().as_str(), "974");
+        for bad in ["8100", "810045", "3A004", "8100x", ""] {
+            assert!(bad.parse::<InseeCode>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn arrondissements_of_paris_lyon_and_marseille_belong_to_their_commune() {
+        for (arrondissement, commune) in [
+            ("75101", "75056"),
+            ("75120", "75056"),
+            ("69381", "69123"),
+            ("69389", "69123"),
+            ("13201", "13055"),
+            ("13216", "13055"),
+        ] {
+            assert_eq!(code(arrondissement).municipal_parent(), Some(code(commune)));
+            assert!(code(arrondissement).is_within(&code(commune)));
+        }
+        for other in [
+            "75056", "75100", "75121", "69380", "69390", "13200", "13217", "2A004",
+        ] {
+            assert_eq!(code(other).municipal_parent(), None, "{other}");
+        }
+        assert!(code("81004").is_within(&code("81004")));
+        assert!(!code("75101").is_within(&code("69123")));
     }
 }
