@@ -33,6 +33,9 @@ export function areaName(f) {
   return p.nom ?? p.name ?? p.libelle ?? String(f.id ?? '');
 }
 
+/** Property names per collection, shared by every area layer of the page (asked for once). */
+const SCHEMAS = new Map();
+
 export class AreaLayer {
   constructor(map, { pane, renderer, onClick, tooltip }) {
     this.map = map;
@@ -83,14 +86,13 @@ export class AreaLayer {
 
   /** Property names of a collection, from its JSON Schema (null when unknown). */
   async fields(level) {
-    if (!this.schemas) this.schemas = new Map();
-    if (!this.schemas.has(level)) {
-      this.schemas.set(level, getJSON(`/collections/${level}/schema`)
+    if (!SCHEMAS.has(level)) {
+      SCHEMAS.set(level, getJSON(`/collections/${level}/schema`)
         .then((s) => Object.keys(s?.properties?.properties?.properties ?? {}))
         .then((names) => (names.length ? names : null))
         .catch(() => null));
     }
-    return this.schemas.get(level);
+    return SCHEMAS.get(level);
   }
 
   /**

@@ -43,6 +43,8 @@ class App {
     this.config = await getJSON('config.json').catch(() => ({}));
     this.applyStatic();
     this.buildMap();
+    // The areas' property lists, asked for now so the first areas request need not wait on them.
+    for (const level of ['departements', 'epci', 'communes']) this.areas.fields(level);
     this.buildPanels();
     window.addEventListener('hashchange', () => this.onHashChange());
     const firstTerritory = this.state.territory ?? parseTerritory(this.config.default_territory);
