@@ -9,6 +9,7 @@ pub mod shared;
 pub mod sites;
 pub mod tours;
 pub mod town_halls;
+pub mod unserved;
 pub mod venues;
 
 use std::sync::Arc;

@@ -16,19 +16,15 @@
 //! The provider interface cannot take per-request parameters (`p`, radius, objective):
 //! `POST /api/plan/sites` solves any other variant.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
 
-use maillage_core::{Catalog, InseeCode};
+use maillage_core::Catalog;
 use maillage_plan::gaps::{DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MINUTES};
 use maillage_plan::sites::{SiteObjectiveName, SitePoint, SiteRequest, SiteResponse};
 
-use super::shared::{COMMUNE_FIELDS, Shared, commune_value, point_in_bbox};
-use crate::ogc::provider::{
-    Collection, Field, FieldType, Geometry, GeometryType, Limits, Value, concat_fields,
-};
-use crate::routes::gaps::{GapCache, gap_cache};
+use super::shared::COMMUNE_FIELDS;
+use super::unserved::{DepartementPlanner, Unserved, UnservedPlans};
+use crate::ogc::provider::{Field, FieldType, Value, concat_fields};
 
 const I: FieldType = FieldType::Integer;
 const R: FieldType = FieldType::Real;
@@ -99,90 +95,6 @@ pub const FIELDS: &[Field] = &concat_fields::<15>(&[
     ],
 ]);
 
-/// The unserved communes with an access point, grouped by département.
-pub struct Unserved {
-    /// Catalog indexes, in INSEE order (the features).
-    pub communes: Vec<usize>,
-    /// Per feature: its access point (lon, lat) in the gap analysis.
-    pub points: Vec<[f64; 2]>,
-    /// Per feature: where that point comes from (`town_hall` or `interior_point`).
-    pub access: Vec<&'static str>,
-    /// Per feature: its group.
-    pub group_of: Vec<usize>,
-    /// Per group: its features, in order.
-    pub groups: Vec<Vec<usize>>,
-    /// Per group: the département code.
-    pub codes: Vec<String>,
-}
-
-impl Unserved {
-    /// Lists them from the default gap analysis (empty when it cannot run).
-    pub fn new(catalog: &Catalog, cache: &GapCache) -> Unserved {
-        let mut u = Unserved {
-            communes: Vec::new(),
-            points: Vec::new(),
-            access: Vec::new(),
-            group_of: Vec::new(),
-            groups: Vec::new(),
-            codes: Vec::new(),
-        };
-        let Some(gaps) = cache.default_analysis(catalog) else {
-            return u;
-        };
-        let mut by_dep: HashMap<&str, usize> = HashMap::new();
-        for (i, c) in catalog.communes.iter().enumerate() {
-            let Some(gap) = gaps.commune(i).filter(|_| gaps.is_unserved(i)) else {
-                continue;
-            };
-            let (Some(point), Some(source)) = (gap.access_lonlat, gap.access_source) else {
-                continue;
-            };
-            let feature = u.communes.len();
-            let g = *by_dep.entry(c.departement.as_str()).or_insert_with(|| {
-                u.groups.push(Vec::new());
-                u.codes.push(c.departement.to_string());
-                u.groups.len() - 1
-            });
-            u.communes.push(i);
-            u.points.push(point);
-            u.access.push(source.as_str());
-            u.group_of.push(g);
-            u.groups[g].push(feature);
-        }
-        u
-    }
-
-    /// Features whose access point lies in the lon/lat box.
-    pub fn in_bbox(&self, bbox: [f64; 4]) -> Vec<usize> {
-        (0..self.points.len())
-            .filter(|&f| point_in_bbox(self.points[f], bbox))
-            .collect()
-    }
-
-    /// A feature's id: its commune's code.
-    pub fn feature_id<'a>(&self, catalog: &'a Catalog, f: usize) -> Cow<'a, str> {
-        match self.communes.get(f) {
-            Some(&c) => Cow::Borrowed(catalog.communes[c].code.as_str()),
-            None => Cow::Borrowed(""),
-        }
-    }
-
-    /// A feature's geometry: its access point.
-    pub fn geometry(&self, f: usize) -> Geometry<'static> {
-        self.points
-            .get(f)
-            .map(|&p| Geometry::Point(p))
-            .unwrap_or(Geometry::Empty)
-    }
-
-    /// The feature of a commune code.
-    pub fn index_of(&self, catalog: &Catalog, id: &str) -> Option<usize> {
-        let code: InseeCode = id.parse().ok()?;
-        let i = catalog.commune_index(&code)?;
-        self.communes.binary_search(&i).ok()
-    }
-}
-
 /// A feature's part of its département's plan.
 #[derive(Debug, Clone, Default)]
 struct SiteInfo {
@@ -195,7 +107,7 @@ struct SiteInfo {
 
 /// The plan of one département.
 #[derive(Debug, Clone, Default)]
-struct SitePlan {
+pub struct SitePlan {
     /// Sites chosen (0 when the plan failed).
     p: usize,
     /// By position in the group.
@@ -203,46 +115,35 @@ struct SitePlan {
 }
 
 /// The sites collection.
-pub struct Sites {
-    shared: Arc<Shared>,
-    cache: Arc<GapCache>,
-    unserved: Unserved,
-    plans: Vec<OnceLock<SitePlan>>,
-}
+pub type Sites = UnservedPlans<SitePlanner>;
 
-impl Sites {
-    /// Lists the unserved communes (runs the default gap analysis if not done yet).
-    pub fn new(shared: Arc<Shared>) -> Sites {
-        let cache = gap_cache(&shared.catalog);
-        let unserved = Unserved::new(&shared.catalog, &cache);
-        let plans = (0..unserved.groups.len())
-            .map(|_| OnceLock::new())
-            .collect();
-        Sites {
-            shared,
-            cache,
-            unserved,
-            plans,
-        }
+/// Plans the fewest sites that bring every unserved commune of a département within
+/// 20 minutes.
+pub struct SitePlanner;
+
+impl DepartementPlanner for SitePlanner {
+    type Plan = SitePlan;
+    const ID: &'static str = "sites";
+    const TITLE: &'static str = "Sites de permanence proposés";
+    const DESCRIPTION: &'static str = "Communes non desservies (plus de 20 minutes du lieu le plus proche), à leur mairie (ou, si elle n'est pas localisée, en un point intérieur de la commune : champ access_source). Par département, le plus petit nombre de mairies qui amène chacune de ces communes à 20 minutes ou moins d'une permanence (couverture maximale, temps = distance × 1,3 / 50 km/h, poids = priorité) ; rang = ordre par priorité couverte. Pour un autre p, rayon ou objectif : POST /api/plan/sites.";
+    const FIELDS: &'static [Field] = FIELDS;
+
+    fn new(_: &Catalog, _: &Unserved) -> SitePlanner {
+        SitePlanner
     }
 
-    fn plan(&self, group: usize) -> Option<&SitePlan> {
-        let cell = self.plans.get(group)?;
-        Some(cell.get_or_init(|| self.solve(group)))
-    }
-
-    fn solve(&self, group: usize) -> SitePlan {
-        let cat = &self.shared.catalog;
-        let Some(gaps) = self.cache.default_analysis(cat) else {
+    fn solve(plans: &Sites, group: usize) -> SitePlan {
+        let cat = &plans.shared.catalog;
+        let Some(gaps) = plans.cache.default_analysis(cat) else {
             return SitePlan::default();
         };
-        let members = &self.unserved.groups[group];
+        let members = &plans.unserved.groups[group];
         let points: Vec<SitePoint> = members
             .iter()
             .map(|&f| {
-                let i = self.unserved.communes[f];
+                let i = plans.unserved.communes[f];
                 let c = &cat.communes[i];
-                let [lon, lat] = self.unserved.points[f];
+                let [lon, lat] = plans.unserved.points[f];
                 SitePoint {
                     id: c.code.to_string(),
                     lon: Some(lon),
@@ -278,7 +179,7 @@ impl Sites {
                 Err(e) => {
                     tracing::warn!(
                         "plan de sites du département {} impossible : {e}",
-                        self.unserved.codes[group]
+                        plans.unserved.codes[group]
                     );
                     None
                 }
@@ -346,61 +247,22 @@ impl Sites {
         }
     }
 
-    fn info(&self, f: usize) -> Option<(&SitePlan, &SiteInfo)> {
-        let g = *self.unserved.group_of.get(f)?;
-        let plan = self.plan(g)?;
-        let k = self.unserved.groups[g].binary_search(&f).ok()?;
-        Some((plan, plan.info.get(k)?))
-    }
-}
-
-impl Collection for Sites {
-    fn id(&self) -> &'static str {
-        "sites"
-    }
-    fn title(&self) -> &'static str {
-        "Sites de permanence proposés"
-    }
-    fn description(&self) -> &'static str {
-        "Communes non desservies (plus de 20 minutes du lieu le plus proche), à leur mairie (ou, si elle n'est pas localisée, en un point intérieur de la commune : champ access_source). Par département, le plus petit nombre de mairies qui amène chacune de ces communes à 20 minutes ou moins d'une permanence (couverture maximale, temps = distance × 1,3 / 50 km/h, poids = priorité) ; rang = ordre par priorité couverte. Pour un autre p, rayon ou objectif : POST /api/plan/sites."
-    }
-    fn layers(&self) -> &'static [&'static str] {
-        &["communes", "town-halls", "venues", "ifn-2023"]
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::Point
-    }
-    fn fields(&self) -> &'static [Field] {
-        FIELDS
-    }
-    fn limits(&self) -> Limits {
-        Limits::new(100, 5_000)
-    }
-    fn len(&self) -> usize {
-        self.unserved.communes.len()
-    }
-    fn feature_id(&self, i: usize) -> Cow<'_, str> {
-        self.unserved.feature_id(&self.shared.catalog, i)
-    }
-    fn index_of(&self, id: &str) -> Option<usize> {
-        self.unserved.index_of(&self.shared.catalog, id)
-    }
-    fn value(&self, i: usize, field: usize) -> Value<'_> {
-        let cat = &self.shared.catalog;
-        let Some(&ci) = self.unserved.communes.get(i) else {
-            return Value::Null;
+    fn value(plans: &Sites, f: usize, ci: usize, field: usize) -> Value<'_> {
+        let cat = &plans.shared.catalog;
+        let gap = || {
+            plans
+                .cache
+                .default_analysis(cat)
+                .and_then(|g| g.commune(ci))
         };
-        let c = &cat.communes[ci];
-        let gap = || self.cache.default_analysis(cat).and_then(|g| g.commune(ci));
-        if let Some(v) = commune_value(c, field) {
-            return v;
-        }
         match field {
             5 => Value::real(gap().and_then(|g| g.minutes)),
             6 => Value::real(gap().map(|g| g.priority)),
-            14 => Value::opt_text(self.unserved.access.get(i).copied()),
             _ => {
-                let Some((plan, info)) = self.info(i) else {
+                let Some((plan, info)) = plans
+                    .plan_of(f)
+                    .and_then(|(plan, k)| Some((plan, plan.info.get(k)?)))
+                else {
                     return Value::Null;
                 };
                 match field {
@@ -414,17 +276,6 @@ impl Collection for Sites {
                     _ => Value::Null,
                 }
             }
-        }
-    }
-    fn geometry(&self, i: usize) -> Geometry<'_> {
-        self.unserved.geometry(i)
-    }
-    fn candidates(&self, bbox: [f64; 4]) -> Vec<usize> {
-        self.unserved.in_bbox(bbox)
-    }
-    fn warm_up(&self) {
-        for g in 0..self.plans.len() {
-            let _ = self.plan(g);
         }
     }
 }

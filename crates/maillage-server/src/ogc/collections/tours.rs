@@ -17,19 +17,16 @@
 //! routes (LineStrings), other bases, horizons or budgets come from
 //! `POST /api/plan/tours` (`?f=geojson`).
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
 
 use maillage_plan::gaps::{DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH};
 use maillage_plan::tours::{TourPlace, TourRequest, TourStopInput};
 
-use super::shared::{COMMUNE_FIELDS, Shared, commune_value};
-use super::sites::Unserved;
-use crate::ogc::provider::{
-    Collection, Field, FieldType, Geometry, GeometryType, Limits, Value, concat_fields,
-};
-use crate::routes::gaps::{GapCache, gap_cache};
+use maillage_core::Catalog;
+
+use super::shared::COMMUNE_FIELDS;
+use super::unserved::{DepartementPlanner, Unserved, UnservedPlans};
+use crate::ogc::provider::{Field, FieldType, Value, concat_fields};
 use crate::routes::plan::{clock, run_tours};
 
 const I: FieldType = FieldType::Integer;
@@ -111,27 +108,28 @@ struct Visit {
 
 /// The plan of one département.
 #[derive(Debug, Clone, Default)]
-struct TourPlan {
+pub struct TourPlan {
     /// By position in the group.
     visits: Vec<Visit>,
 }
 
 /// The tours collection.
-pub struct Tours {
-    shared: Arc<Shared>,
-    cache: Arc<GapCache>,
-    unserved: Unserved,
+pub type Tours = UnservedPlans<TourPlanner>;
+
+/// Plans each département's tour from the town hall of its most populous commune.
+pub struct TourPlanner {
     /// Per group: catalog index of the base commune.
     bases: Vec<Option<usize>>,
-    plans: Vec<OnceLock<TourPlan>>,
 }
 
-impl Tours {
-    /// Lists the unserved communes and each département's base.
-    pub fn new(shared: Arc<Shared>) -> Tours {
-        let cat = &shared.catalog;
-        let cache = gap_cache(cat);
-        let unserved = Unserved::new(cat, &cache);
+impl DepartementPlanner for TourPlanner {
+    type Plan = TourPlan;
+    const ID: &'static str = "tours";
+    const TITLE: &'static str = "Tournées de permanences proposées";
+    const DESCRIPTION: &'static str = "Communes non desservies (plus de 20 minutes du lieu le plus proche), à leur mairie (ou en un point intérieur si elle n'est pas localisée : champ access_source), avec leur place dans une tournée par département : départ de la mairie de la commune la plus peuplée, 10 jours ouvrés, journées de 420 minutes trajets compris, permanences de 120 minutes aux heures d'ouverture de la mairie, priorité = population × IFN 2023 total / 10, trajets = distance × 1,3 / 50 km/h. Les non visitées disent pourquoi. Tracés des journées et autres paramètres : POST /api/plan/tours?f=geojson.";
+    const FIELDS: &'static [Field] = FIELDS;
+
+    fn new(cat: &Catalog, unserved: &Unserved) -> TourPlanner {
         let mut most_populous: HashMap<&str, usize> = HashMap::new();
         for (i, c) in cat.communes.iter().enumerate() {
             if c.town_hall.is_none() {
@@ -147,26 +145,12 @@ impl Tours {
             .iter()
             .map(|d| most_populous.get(d.as_str()).copied())
             .collect();
-        let plans = (0..unserved.groups.len())
-            .map(|_| OnceLock::new())
-            .collect();
-        Tours {
-            shared,
-            cache,
-            unserved,
-            bases,
-            plans,
-        }
+        TourPlanner { bases }
     }
 
-    fn plan(&self, group: usize) -> Option<&TourPlan> {
-        let cell = self.plans.get(group)?;
-        Some(cell.get_or_init(|| self.solve(group)))
-    }
-
-    fn solve(&self, group: usize) -> TourPlan {
-        let cat = &self.shared.catalog;
-        let members = &self.unserved.groups[group];
+    fn solve(plans: &Tours, group: usize) -> TourPlan {
+        let cat = &plans.shared.catalog;
+        let members = &plans.unserved.groups[group];
         let failed = |message: String| TourPlan {
             visits: vec![
                 Visit {
@@ -177,13 +161,16 @@ impl Tours {
                 members.len()
             ],
         };
-        let (Some(gaps), Some(base)) = (self.cache.default_analysis(cat), self.bases[group]) else {
+        let (Some(gaps), Some(base)) = (
+            plans.cache.default_analysis(cat),
+            plans.planner.bases[group],
+        ) else {
             return failed("aucune mairie géolocalisée dans le département".into());
         };
         let stops: Vec<TourStopInput> = members
             .iter()
             .map(|&f| {
-                let i = self.unserved.communes[f];
+                let i = plans.unserved.communes[f];
                 let code = cat.communes[i].code.to_string();
                 TourStopInput {
                     id: code.clone(),
@@ -219,7 +206,7 @@ impl Tours {
             Err(e) => {
                 tracing::warn!(
                     "tournée du département {} impossible : {e}",
-                    self.unserved.codes[group]
+                    plans.unserved.codes[group]
                 );
                 return failed(e.to_string());
             }
@@ -261,63 +248,18 @@ impl Tours {
         TourPlan { visits }
     }
 
-    fn visit(&self, f: usize) -> Option<&Visit> {
-        let g = *self.unserved.group_of.get(f)?;
-        let plan = self.plan(g)?;
-        let k = self.unserved.groups[g].binary_search(&f).ok()?;
-        plan.visits.get(k)
-    }
-}
-
-impl Collection for Tours {
-    fn id(&self) -> &'static str {
-        "tours"
-    }
-    fn title(&self) -> &'static str {
-        "Tournées de permanences proposées"
-    }
-    fn description(&self) -> &'static str {
-        "Communes non desservies (plus de 20 minutes du lieu le plus proche), à leur mairie (ou en un point intérieur si elle n'est pas localisée : champ access_source), avec leur place dans une tournée par département : départ de la mairie de la commune la plus peuplée, 10 jours ouvrés, journées de 420 minutes trajets compris, permanences de 120 minutes aux heures d'ouverture de la mairie, priorité = population × IFN 2023 total / 10, trajets = distance × 1,3 / 50 km/h. Les non visitées disent pourquoi. Tracés des journées et autres paramètres : POST /api/plan/tours?f=geojson."
-    }
-    fn layers(&self) -> &'static [&'static str] {
-        &["communes", "town-halls", "venues", "ifn-2023"]
-    }
-    fn geometry_type(&self) -> GeometryType {
-        GeometryType::Point
-    }
-    fn fields(&self) -> &'static [Field] {
-        FIELDS
-    }
-    fn limits(&self) -> Limits {
-        Limits::new(100, 5_000)
-    }
-    fn len(&self) -> usize {
-        self.unserved.communes.len()
-    }
-    fn feature_id(&self, i: usize) -> Cow<'_, str> {
-        self.unserved.feature_id(&self.shared.catalog, i)
-    }
-    fn index_of(&self, id: &str) -> Option<usize> {
-        self.unserved.index_of(&self.shared.catalog, id)
-    }
-    fn value(&self, i: usize, field: usize) -> Value<'_> {
-        let cat = &self.shared.catalog;
-        let Some(&ci) = self.unserved.communes.get(i) else {
-            return Value::Null;
-        };
-        let c = &cat.communes[ci];
-        let base = self
+    fn value(plans: &Tours, f: usize, ci: usize, field: usize) -> Value<'_> {
+        let cat = &plans.shared.catalog;
+        let base = plans
             .unserved
             .group_of
-            .get(i)
-            .and_then(|&g| self.bases[g])
+            .get(f)
+            .and_then(|&g| plans.planner.bases[g])
             .map(|b| &cat.communes[b]);
-        if let Some(v) = commune_value(c, field) {
-            return v;
-        }
         match field {
             5 => Value::real(
-                self.cache
+                plans
+                    .cache
                     .default_analysis(cat)
                     .and_then(|g| g.commune(ci))
                     .map(|g| g.priority),
@@ -326,9 +268,8 @@ impl Collection for Tours {
                 .map(|b| Value::text(b.code.as_str()))
                 .unwrap_or(Value::Null),
             7 => base.map(|b| Value::text(&b.name)).unwrap_or(Value::Null),
-            20 => Value::opt_text(self.unserved.access.get(i).copied()),
             _ => {
-                let Some(v) = self.visit(i) else {
+                let Some(v) = plans.plan_of(f).and_then(|(plan, k)| plan.visits.get(k)) else {
                     return Value::Null;
                 };
                 match field {
@@ -347,17 +288,6 @@ impl Collection for Tours {
                     _ => Value::Null,
                 }
             }
-        }
-    }
-    fn geometry(&self, i: usize) -> Geometry<'_> {
-        self.unserved.geometry(i)
-    }
-    fn candidates(&self, bbox: [f64; 4]) -> Vec<usize> {
-        self.unserved.in_bbox(bbox)
-    }
-    fn warm_up(&self) {
-        for g in 0..self.plans.len() {
-            let _ = self.plan(g);
         }
     }
 }
