@@ -11,8 +11,10 @@
 //! 1. Write `collections/<name>.rs` with a `FIELDS: &[Field]` table (property name,
 //!    DBF name of at most 10 characters, type, French title, filter kind) and a struct
 //!    implementing [`provider::Collection`]: id, titles, provenance layer ids, geometry
-//!    type, `len`, `feature_id`/`index_of`, `row` (values in `FIELDS` order),
-//!    `geometry` (lon/lat) and `candidates` (bbox pre-selection, exact test is generic).
+//!    type, `len`, `feature_id`/`index_of`, `row` (values in `FIELDS` order) or
+//!    `value` (one value), `geometry` (lon/lat) and `candidates` (bbox pre-selection,
+//!    exact test is generic). Areas made of communes reuse `collections::areas`, plans
+//!    over the unserved communes `collections::unserved`.
 //!    Hold an `Arc<collections::Shared>` to reach the catalog and shared statistics;
 //!    compute anything costly lazily (`OnceLock`) and in `warm_up`.
 //! 2. Add it to the list in [`collections::all`].
