@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::collections;
 use super::geojson::write_properties;
-use super::provider::{Collection, Geometry, GeometryType};
+use super::provider::{Collection, Geometry, GeometryType, union_bbox};
 use crate::AppState;
 
 /// Zoom levels whose simplified geometry is cached; above, it is computed per request.
@@ -62,22 +62,7 @@ impl Layer {
     pub fn extent(&self) -> Option<[f64; 4]> {
         *self.extent.get_or_init(|| {
             let p = &self.provider;
-            let mut acc: Option<[f64; 4]> = None;
-            for i in 0..p.len() {
-                let Some(b) = p.bbox(i) else {
-                    continue;
-                };
-                acc = Some(match acc {
-                    None => b,
-                    Some(a) => [
-                        a[0].min(b[0]),
-                        a[1].min(b[1]),
-                        a[2].max(b[2]),
-                        a[3].max(b[3]),
-                    ],
-                });
-            }
-            acc
+            union_bbox((0..p.len()).filter_map(|i| p.bbox(i)))
         })
     }
 

@@ -228,6 +228,18 @@ impl<'a> Geometry<'a> {
     }
 }
 
+/// The bbox `[west, south, east, north]` that holds every one of `boxes`; `None` for none.
+pub fn union_bbox(boxes: impl IntoIterator<Item = [f64; 4]>) -> Option<[f64; 4]> {
+    boxes.into_iter().reduce(|a, b| {
+        [
+            a[0].min(b[0]),
+            a[1].min(b[1]),
+            a[2].max(b[2]),
+            a[3].max(b[3]),
+        ]
+    })
+}
+
 /// Default and maximum `limit` of `/items` for a collection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {

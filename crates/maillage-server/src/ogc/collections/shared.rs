@@ -7,7 +7,7 @@ use maillage_core::geo::{Centroid, MultiPolygon};
 use maillage_core::{Catalog, Commune, Ifn2020Scale, VenueFilter};
 use maillage_ingest::reproject::{Reproject, default_reprojector, position};
 
-use crate::ogc::provider::{Field, FieldType, Filter, Value};
+use crate::ogc::provider::{Field, FieldType, Filter, Value, union_bbox};
 
 /// The catalog and the lazily computed per-commune figures.
 pub struct Shared {
@@ -163,20 +163,7 @@ pub struct Group {
 impl Group {
     /// A group of communes.
     pub fn new(communes: &[Commune], members: Vec<usize>) -> Group {
-        let mut bbox: Option<[f64; 4]> = None;
-        for &i in &members {
-            if let Some(b) = communes[i].bbox() {
-                bbox = Some(match bbox {
-                    None => b,
-                    Some(a) => [
-                        a[0].min(b[0]),
-                        a[1].min(b[1]),
-                        a[2].max(b[2]),
-                        a[3].max(b[3]),
-                    ],
-                });
-            }
-        }
+        let bbox = union_bbox(members.iter().filter_map(|&i| communes[i].bbox()));
         Group {
             members,
             bbox,
