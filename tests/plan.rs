@@ -616,5 +616,37 @@ fn the_cli_plans_sites_and_tours_from_point_files() {
     let text = std::fs::read_to_string(&sites).unwrap();
     assert!(text.starts_with("role,rank,id,lon,lat,weight,site,existing,cost,demand_points"));
     assert_eq!(text.lines().filter(|l| l.starts_with("site,")).count(), 3);
+    // Demand: every unserved commune of the gap analysis, those whose town hall is not
+    // located included (they stand at a point inside the commune).
+    let gaps = dir.join("gaps.geojson");
+    run(&[
+        "gaps",
+        "--departement",
+        "21",
+        "--out",
+        gaps.to_str().unwrap(),
+    ]);
+    let fc: Value = serde_json::from_str(&std::fs::read_to_string(&gaps).unwrap()).unwrap();
+    let unserved: Vec<&Value> = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["properties"])
+        .filter(|p| p["status"] == "unserved")
+        .collect();
+    assert!(
+        unserved
+            .iter()
+            .any(|p| p["access_source"] == "interior_point")
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("demand,")).count(),
+        unserved.len(),
+        "{text}"
+    );
+    assert!(
+        log.contains(&format!("parmi {} candidats", unserved.len())),
+        "{log}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -606,9 +606,9 @@ fn site_point(p: PointRecord) -> SitePoint {
     }
 }
 
-/// The unserved communes of some départements with a town hall, with their priority;
-/// an error when there is none.
-fn unserved_town_halls(
+/// The unserved communes of some départements at their access point (town hall, or a
+/// point inside the commune), with their priority; an error when there is none.
+fn unserved_communes(
     catalog: &Arc<Catalog>,
     spinner: &Spinner,
     departements: &[String],
@@ -624,15 +624,12 @@ fn unserved_town_halls(
         .communes
         .iter()
         .filter(|c| c.status == Status::Unserved)
-        .filter_map(|c| {
-            let hall = catalog.commune(&c.code)?.town_hall.as_ref()?;
-            Some((c.code, hall.position.lonlat, c.priority))
-        })
+        .filter_map(|c| Some((c.code, c.access_lonlat?, c.priority)))
         .collect();
     out.sort_by_key(|a| a.0);
     if out.is_empty() {
         bail!(
-            "aucune commune non desservie avec une mairie géolocalisée dans {} : rien à planifier",
+            "aucune commune non desservie dans {} : rien à planifier",
             departements.join(", ")
         );
     }
@@ -709,7 +706,7 @@ fn sites(args: SitesArgs) -> anyhow::Result<()> {
     let spinner = Spinner::new();
     let catalog = load(&args.data, &spinner)?;
     if !args.departements.is_empty() && args.demand.is_none() {
-        let unserved = unserved_town_halls(&catalog, &spinner, &args.departements, args.threshold)?;
+        let unserved = unserved_communes(&catalog, &spinner, &args.departements, args.threshold)?;
         req.demand = unserved
             .iter()
             .map(|(code, [lon, lat], priority)| SitePoint {
@@ -850,7 +847,7 @@ fn tours(args: ToursArgs) -> anyhow::Result<()> {
     let spinner = Spinner::new();
     let catalog = load(&args.data, &spinner)?;
     if !args.departements.is_empty() && args.stops.is_none() {
-        let unserved = unserved_town_halls(&catalog, &spinner, &args.departements, args.threshold)?;
+        let unserved = unserved_communes(&catalog, &spinner, &args.departements, args.threshold)?;
         let service = args.service_minutes.unwrap_or(120.0);
         req.stops = unserved
             .iter()

@@ -29,10 +29,10 @@ fn resolve(
     Ok(())
 }
 
-/// Fills in the points given by commune code (town-hall lon/lat; demand weight
-/// population × IFN 2023 when absent). When `candidates` is empty, uses the town halls of
-/// `default_candidates` (e.g. the unserved communes from the gaps analysis), skipping
-/// communes without a geolocated town hall.
+/// Fills in the points given by commune code (town-hall lon/lat, or a point inside the
+/// commune when its town hall is not located; demand weight population × IFN 2023 when
+/// absent). When `candidates` is empty, uses `default_candidates` (e.g. the unserved
+/// communes from the gaps analysis) the same way, skipping communes with neither.
 pub fn resolve_site_request(
     req: &SiteRequest,
     catalog: &Catalog,
@@ -47,7 +47,7 @@ pub fn resolve_site_request(
             .iter()
             .filter_map(|code| {
                 let c = catalog.commune(code)?;
-                let [lon, lat] = c.town_hall.as_ref()?.position.lonlat;
+                let [lon, lat] = town_hall_lonlat(c, "candidates").ok()?;
                 Some(SitePoint {
                     id: c.code.to_string(),
                     lon: Some(lon),

@@ -78,8 +78,8 @@ fn only_f(raw: Option<&str>) -> ApiResult<()> {
     Ok(())
 }
 
-/// The town halls of the communes of the demand that the default gap analysis finds
-/// unserved. A demand point counts by its `commune` code, or by its lon/lat when it
+/// The communes of the demand that the default gap analysis finds unserved (each meets
+/// at its town hall, or at a point inside it when the town hall is not located). A demand point counts by its `commune` code, or by its lon/lat when it
 /// falls inside a loaded commune boundary.
 pub fn default_site_candidates(
     catalog: &Arc<Catalog>,
@@ -108,12 +108,12 @@ pub fn default_site_candidates(
     }
     let out: Vec<InseeCode> = communes
         .into_iter()
-        .filter(|&i| gaps.is_unserved(i) && catalog.communes[i].town_hall.is_some())
+        .filter(|&i| gaps.is_unserved(i))
         .map(|i| catalog.communes[i].code)
         .collect();
     if out.is_empty() {
         return Err(SiteError::Invalid(
-            "candidates : liste absente, et aucune commune de la demande n'est non desservie (plus de 20 minutes du lieu le plus proche) avec une mairie géolocalisée ; indiquez des candidats".into(),
+            "candidates : liste absente, et aucune commune de la demande n'est non desservie (plus de 20 minutes du lieu le plus proche) ; indiquez des candidats".into(),
         ));
     }
     Ok(out)
