@@ -7,8 +7,14 @@ CARGO ?= cargo
 # artifact built in another clone, so tests and benches read CARGO_MANIFEST_DIR at run
 # time, never with env!().
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/maillage/target
-# Real data beside the project when it exists (read only).
-export MAILLAGE_DATA_DIR ?= $(if $(wildcard ../shared/data/venues),$(abspath ../shared/data),)
+# Real data beside the project when it exists (read only). Exported only when set: an empty
+# MAILLAGE_DATA_DIR would read as "given, without a value" and stop the server.
+MAILLAGE_DATA_DIR ?= $(if $(wildcard ../shared/data/venues),$(abspath ../shared/data),)
+ifneq ($(strip $(MAILLAGE_DATA_DIR)),)
+export MAILLAGE_DATA_DIR
+else
+unexport MAILLAGE_DATA_DIR
+endif
 export MAILLAGE_CACHE_DIR ?= $(abspath data/cache)
 ADDR ?= 127.0.0.1:8080
 BIN := $(CARGO_TARGET_DIR)/release/maillage
@@ -16,9 +22,9 @@ BIN := $(CARGO_TARGET_DIR)/release/maillage
 # Debian packages: building (pkg-config, C toolchain for liblzma), the `proj`
 # feature (libproj), real clients in tests (GDAL, Chromium).
 APT_BUILD := build-essential pkg-config
-APT_TEST := $(APT_BUILD) libproj-dev libclang-dev clang gdal-bin chromium
+APT_TEST := $(APT_BUILD) libproj-dev libclang-dev clang gdal-bin chromium curl git
 
-.PHONY: run test build deps-build deps-test data web web-test check lint unit e2e bench clean-cache
+.PHONY: run test build deps-build deps-test data web web-test first-run check lint unit e2e bench clean-cache
 
 run: deps-build data web
 	$(BIN) serve --addr $(ADDR)
@@ -41,7 +47,7 @@ data: build
 web:
 	@if [ -f web/package-lock.json ]; then scripts/web-build.sh; fi
 
-test: deps-test data lint unit web e2e web-test
+test: deps-test data lint unit web e2e first-run web-test
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -54,6 +60,10 @@ unit:
 
 e2e: build
 	MAILLAGE_BIN=$(BIN) $(CARGO) test --locked -p maillage-e2e --release -- --test-threads 1
+
+# `make run` in a fresh clone without ../shared: the registry layers alone must be served.
+first-run:
+	scripts/first-run-test.sh
 
 web-test: build
 	MAILLAGE_BIN=$(BIN) scripts/web-test.sh
