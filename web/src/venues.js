@@ -142,21 +142,6 @@ export class VenueLayer {
     return m;
   }
 
-  /** Features in the map's current bounds. */
-  inBounds(features, bounds) {
-    return features.filter((f) => {
-      const [lon, lat] = f.geometry.coordinates;
-      return bounds.contains([lat, lon]);
-    });
-  }
-
-  /** Centres the map on a venue (zoomed in to street level at least) and rings it. */
-  reveal(f) {
-    const [lon, lat] = f.geometry.coordinates;
-    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 13));
-    this.ring([lat, lon]);
-  }
-
   ring(latlng) {
     this.highlight?.remove();
     this.highlight = L.circleMarker(latlng, {
