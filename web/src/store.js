@@ -93,7 +93,7 @@ export function bindHash(store, win = globalThis.window) {
   let written = null;
   const write = (state) => {
     const hash = formatHash(state);
-    if (hash === win.location.hash || (hash === '' && !win.location.hash)) return;
+    if (hash === win.location.hash) return;
     written = hash;
     win.history.replaceState(null, '', hash || win.location.pathname + win.location.search);
   };
