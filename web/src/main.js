@@ -88,7 +88,7 @@ async function start() {
     if (changed(meta, 'embed')) document.body.classList.toggle('embed', s.embed);
   });
   // For the browser tests and the console.
-  window.maillage = { store, api, map, mapView, gapTool: tools.gapTool, planTool: tools.planTool };
+  window.maillage = { store, api, map, mapView, areas: mapView.areas, gapTool: tools.gapTool, planTool: tools.planTool };
 
   const departements = territory.loadDepartements();
   await mapView.loadTerritory({ fit: !store.get().view });
