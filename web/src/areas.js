@@ -3,7 +3,6 @@
 // when it is on. Loaded for the view (padded), cached per level, zoom and box.
 
 import L from './leaflet.js';
-import { fetchAllItems, getJSON } from './api.js';
 import { colorOf, valueOf } from './ifn.js';
 
 /** The level drawn at a zoom in `auto` mode. */
@@ -37,8 +36,9 @@ export function areaName(f) {
 const SCHEMAS = new Map();
 
 export class AreaLayer {
-  constructor(map, { pane, renderer, onClick, tooltip }) {
+  constructor(map, { api, pane, renderer, onClick, tooltip }) {
     this.map = map;
+    this.api = api;
     this.renderer = renderer;
     this.onClick = onClick;
     this.tooltip = tooltip;
@@ -87,10 +87,7 @@ export class AreaLayer {
   /** Property names of a collection, from its JSON Schema (null when unknown). */
   async fields(level) {
     if (!SCHEMAS.has(level)) {
-      SCHEMAS.set(level, getJSON(`/collections/${level}/schema`)
-        .then((s) => Object.keys(s?.properties?.properties?.properties ?? {}))
-        .then((names) => (names.length ? names : null))
-        .catch(() => null));
+      SCHEMAS.set(level, this.api.fields(level).catch(() => null));
     }
     return SCHEMAS.get(level);
   }
@@ -129,7 +126,7 @@ export class AreaLayer {
     const promise = (async () => {
       let features = this.cache.get(key);
       if (!features) {
-        features = (await fetchAllItems(level, params, { signal: controller.signal })).features;
+        features = (await this.api.allItems(level, params, { signal: controller.signal })).features;
         this.cache.set(key, features);
         if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value);
       }

@@ -4,7 +4,6 @@
 
 import L from './leaflet.js';
 import { feature } from 'topojson-client';
-import { getJSON } from './api.js';
 
 export const OSM_TILES = {
   url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
@@ -25,8 +24,9 @@ export function tileConfig(config, search = location.search) {
 }
 
 export class WorldBackground {
-  constructor(map, renderer) {
+  constructor(map, renderer, api) {
     this.map = map;
+    this.api = api;
     this.style = { pane: 'worldPane', renderer, interactive: false, color: '#b9c2ca', weight: 0.8, fillColor: '#f4f1ea', fillOpacity: 1 };
     this.detailed = null;
     this.coarse = null;
@@ -46,10 +46,10 @@ export class WorldBackground {
     const p = (async () => {
       let fc;
       if (which === 'coarse') {
-        const topo = await getJSON('basemap/world-50m.topo.json');
+        const topo = await this.api.basemap('world-50m.topo.json');
         fc = feature(topo, topo.objects.countries);
       } else {
-        fc = await getJSON('basemap/europe-10m.geojson');
+        fc = await this.api.basemap('europe-10m.geojson');
       }
       this[which] = L.geoJSON(fc, this.style);
     })();

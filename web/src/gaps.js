@@ -2,13 +2,20 @@
 // territory, and the what-if tool (click to add a hypothetical venue and watch them change).
 
 import L from './leaflet.js';
-import { postJSON } from './api.js';
+import { autoLevel } from './areas.js';
+import { CLOSED, showPanel } from './detail-view.js';
+import { createT } from './i18n.js';
+import { status } from './page.js';
+import { territoryLabel } from './territory.js';
 import { GAP_COLORS, gapIfn, gapTerritory, priorityClasses } from './planning-model.js';
 import { el, formatInt, formatNum } from './util.js';
 
 export class GapTool {
-  constructor(app) {
-    this.app = app;
+  constructor(store, api, map) {
+    this.store = store;
+    this.api = api;
+    this.map = map;
+    this.t = createT(() => store.get().lang);
     this.active = false;
     this.result = null;
     this.added = [];
@@ -17,8 +24,20 @@ export class GapTool {
     this.layer = L.layerGroup([], { pane: 'gapsPane' });
   }
 
-  t(...a) {
-    return this.app.t(...a);
+  /** Redraws the tool's part of the tools panel. */
+  refresh() {
+    if (this.node?.isConnected) this.node.replaceWith(this.panel());
+  }
+
+  /** What the map shows of the analysis (style, legend, tooltip) and the what-if from a venue card. */
+  overlay() {
+    if (!this.active) return null;
+    return {
+      overrides: this.overrides(),
+      legend: () => this.legend(),
+      tooltip: (code) => this.tooltip(code),
+      removeVenue: (f) => this.removeVenue(f),
+    };
   }
 
   panel() {
@@ -31,11 +50,11 @@ export class GapTool {
     const run = el('button', { type: 'button', id: 'gap-run', onclick: () => this.run() }, t('gaps.run'));
     const whatif = el('button', {
       type: 'button', id: 'gap-whatif', 'data-pick': 'whatif', 'aria-pressed': 'false', disabled: !this.result,
-      onclick: () => this.app.setPickMode({ id: 'whatif', message: t('gaps.whatifPick'), callback: (ll) => this.addVenue(ll) }),
+      onclick: () => this.store.set({ pick: { id: 'whatif', message: t('gaps.whatifPick'), callback: (ll) => this.addVenue(ll) } }),
     }, t('gaps.whatif'));
     const reset = el('button', { type: 'button', id: 'gap-reset', hidden: this.added.length + this.removed.length === 0, onclick: () => this.resetWhatIf() }, t('gaps.reset'));
     const clear = el('button', { type: 'button', id: 'gap-clear', hidden: !this.active, onclick: () => this.clear() }, t('nearest.clear'));
-    return el('div', { class: 'tool', id: 'gap-tool' },
+    this.node = el('div', { class: 'tool', id: 'gap-tool' },
       el('h3', {}, t('gaps.title')),
       el('p', { class: 'muted' }, t('gaps.help', { threshold: this.threshold })),
       el('label', { for: 'gap-threshold' }, t('gaps.threshold')), threshold,
@@ -45,18 +64,20 @@ export class GapTool {
       this.added.length ? el('p', {}, t('gaps.added', { n: this.added.length })) : null,
       this.removed.length ? el('p', {}, t('gaps.removed', { n: this.removed.length, names: this.removed.map((r) => r.name).join(', ') })) : null,
       this.active ? el('p', { class: 'muted' }, t('gaps.removeHelp')) : null);
+    return this.node;
   }
 
   request() {
-    const territory = gapTerritory(this.app.state.territory);
+    const state = this.store.get();
+    const territory = gapTerritory(state.territory);
     if (!territory) return null;
     const body = {
       territory,
       threshold_minutes: this.threshold,
-      ifn: gapIfn(this.app.state.ifn),
+      ifn: gapIfn(state.ifn),
     };
-    const services = [...this.app.state.filters.services].filter((v) => !v.startsWith('__'));
-    const publics = [...this.app.state.filters.publics].filter((v) => !v.startsWith('__'));
+    const services = [...state.filters.services].filter((v) => !v.startsWith('__'));
+    const publics = [...state.filters.publics].filter((v) => !v.startsWith('__'));
     if (services.length || publics.length) body.filter = { services, publics };
     if (this.added.length) body.added = this.added.map((a) => ({ lonlat: a.lonlat, label: a.label }));
     if (this.removed.length) body.removed = this.removed.map((r) => r.id);
@@ -67,35 +88,28 @@ export class GapTool {
     const t = (...a) => this.t(...a);
     const body = this.request();
     if (!body) {
-      this.app.status(t('gaps.needTerritory'), true);
+      status(t('gaps.needTerritory'), true);
       return;
     }
-    this.app.status(t('gaps.running'));
+    status(t('gaps.running'));
     try {
-      this.result = await postJSON('/api/gaps', body);
+      this.result = await this.api.gaps(body);
     } catch (e) {
-      if (e.status === 404 || e.status === 405) {
-        this.app.features.gaps = false;
-        this.app.renderTools();
-      }
-      this.app.status(t('gaps.error', { msg: e.message }), true);
+      if (e.status === 404 || e.status === 405) this.store.set({ features: { ...this.store.get().features, gaps: false } });
+      status(t('gaps.error', { msg: e.message }), true);
       return;
     }
     this.active = true;
     this.byCode = new Map(this.result.communes.map((c) => [String(c.code), c]));
     this.changed = new Set((this.result.changes ?? []).filter((c) => c.after === 'served').map((c) => String(c.code)));
     this.classOf = priorityClasses(this.result.communes);
-    if (this.app.state.level === 'auto' && this.app.currentLevel() !== 'communes') {
-      this.app.state.level = 'communes';
-      this.app.renderLayers();
-    }
+    // The communes are what the analysis colours.
+    const level = this.store.get().level === 'auto' && autoLevel(this.map.getZoom()) !== 'communes' ? { level: 'communes' } : {};
     this.drawHypothetical();
-    this.app.status('');
-    await this.app.refreshAreas();
-    this.app.applyAreaStyle();
-    this.app.updateLegend();
-    this.app.renderTools();
-    this.app.showDetail(() => this.indicatorsView());
+    status('');
+    this.store.set({ ...level, overlay: this.overlay() });
+    this.refresh();
+    this.store.set(showPanel(() => this.indicatorsView()));
   }
 
   addVenue(latlng) {
@@ -123,10 +137,9 @@ export class GapTool {
     this.removed = [];
     this.layer.clearLayers();
     this.layer.remove();
-    this.app.applyAreaStyle();
-    this.app.updateLegend();
-    this.app.renderTools();
-    this.app.closeDetail();
+    this.store.set({ overlay: null });
+    this.refresh();
+    this.store.set(CLOSED);
   }
 
   drawHypothetical() {
@@ -140,7 +153,7 @@ export class GapTool {
         keyboard: true,
       }).addTo(this.layer);
     }
-    this.layer.addTo(this.app.map);
+    this.layer.addTo(this.map);
   }
 
   /** Style overrides for the communes layer (code → Leaflet style), or undefined when off. */
@@ -161,9 +174,9 @@ export class GapTool {
   tooltip(code) {
     const c = this.active ? this.byCode?.get(String(code)) : null;
     if (!c) return '';
-    const lang = this.app.lang;
-    const status = c.status === 'served' ? this.t('gaps.served') : this.t('gaps.unserved');
-    return ` · ${status}${c.minutes != null ? `, ${this.t('gaps.minutes', { n: formatNum(c.minutes, 0, lang) })}` : ''}`;
+    const lang = this.store.get().lang;
+    const label = c.status === 'served' ? this.t('gaps.served') : this.t('gaps.unserved');
+    return ` · ${label}${c.minutes != null ? `, ${this.t('gaps.minutes', { n: formatNum(c.minutes, 0, lang) })}` : ''}`;
   }
 
   legend() {
@@ -180,7 +193,7 @@ export class GapTool {
 
   indicatorsView() {
     const t = (...a) => this.t(...a);
-    const lang = this.app.lang;
+    const lang = this.store.get().lang;
     const r = this.result;
     const pct = (v) => (v == null ? '–' : `${formatNum(v * 100, 1, lang)} %`);
     const row = (label, now, before) => el('tr', {},
@@ -207,11 +220,11 @@ export class GapTool {
         el('td', { class: 'num' }, pct(g[`share_within_${this.threshold >= 30 ? 30 : this.threshold >= 20 ? 20 : 10}_min`])),
         el('td', { class: 'num' }, `${formatInt(g.communes_unserved, lang)} / ${formatInt(g.communes, lang)}`)))))) : null;
     const top = el('ol', { class: 'nearest', id: 'gap-top' }, ...(s.top_unserved ?? []).map((c) => el('li', {},
-      el('button', { type: 'button', class: 'link', onclick: () => this.app.openCommune(String(c.code)) }, c.name),
+      el('button', { type: 'button', class: 'link', onclick: () => this.store.set({ commune: String(c.code), venue: null }) }, c.name),
       ' ', el('span', { class: 'muted' }, [`${formatInt(c.population, lang)} hab.`, c.minutes != null ? t('gaps.minutes', { n: formatNum(c.minutes, 0, lang) }) : null].filter(Boolean).join(' · ')))));
     const changes = r.changes ?? [];
     return el('article', { class: 'card', 'data-kind': 'gaps' },
-      el('h2', { tabindex: '-1' }, `${t('gaps.title')} — ${this.app.territoryLabel()}`),
+      el('h2', { tabindex: '-1' }, `${t('gaps.title')} — ${territoryLabel(this.store.get(), t)}`),
       el('p', { class: 'muted' }, r.parameters?.travel_time_formula ?? ''),
       el('p', { class: 'muted' }, r.parameters?.priority_formula ?? ''),
       table,

@@ -3,13 +3,20 @@
 // Candidates are the unserved communes of the territory, from the gap analysis.
 
 import L from './leaflet.js';
-import { postJSON } from './api.js';
+import { CLOSED, showPanel } from './detail-view.js';
+import { createT } from './i18n.js';
+import { status } from './page.js';
+import { territoryLabel } from './territory.js';
 import { el, formatInt, formatNum } from './util.js';
 import { DAY_COLORS, DASHES, clock } from './planning-model.js';
 
 export class PlanTool {
-  constructor(app) {
-    this.app = app;
+  constructor(store, api, map, gaps) {
+    this.store = store;
+    this.api = api;
+    this.map = map;
+    this.gaps = gaps;
+    this.t = createT(() => store.get().lang);
     this.base = null;
     this.days = 10;
     this.dayHours = 7;
@@ -22,8 +29,9 @@ export class PlanTool {
     this.layer = L.layerGroup([], { pane: 'gapsPane' });
   }
 
-  t(...a) {
-    return this.app.t(...a);
+  /** Redraws the tool's part of the tools panel. */
+  refresh() {
+    if (this.node?.isConnected) this.node.replaceWith(this.panel(this.store.get().features));
   }
 
   num(id, value, min, max, step, onChange) {
@@ -57,7 +65,7 @@ export class PlanTool {
         el('p', { id: 'plan-base' }, this.base ? t('plan.baseSet', { lat: this.base.lat.toFixed(4), lon: this.base.lng.toFixed(4) }) : t('plan.baseNone')),
         el('button', {
           type: 'button', 'data-pick': 'base', 'aria-pressed': 'false',
-          onclick: () => this.app.setPickMode({ id: 'base', message: t('plan.basePicking'), callback: (ll) => this.setBase(ll) }),
+          onclick: () => this.store.set({ pick: { id: 'base', message: t('plan.basePicking'), callback: (ll) => this.setBase(ll) } }),
         }, t('plan.basePick')),
         el('label', { for: 'plan-days' }, t('plan.days')), this.num('plan-days', this.days, 1, 60, 1, (v) => (this.days = v)),
         el('label', { for: 'plan-hours' }, t('plan.dayHours')), this.num('plan-hours', this.dayHours, 1, 12, 0.5, (v) => (this.dayHours = v)),
@@ -65,23 +73,24 @@ export class PlanTool {
         el('button', { type: 'button', id: 'plan-tours-run', disabled: !this.base, onclick: () => this.runTours() }, t('plan.runTours'))));
     }
     if (this.tours || this.sites) parts.push(el('button', { type: 'button', onclick: () => this.clear() }, t('plan.clear')));
-    return el('div', { class: 'tool', id: 'plan-tool' }, ...parts);
+    this.node = el('div', { class: 'tool', id: 'plan-tool' }, ...parts);
+    return this.node;
   }
 
   setBase(latlng) {
     this.base = latlng;
-    this.layer.addTo(this.app.map);
+    this.layer.addTo(this.map);
     this.baseMarker?.remove();
     this.baseMarker = L.marker(latlng, {
       pane: 'gapsPane', keyboard: true, title: this.t('plan.base'),
       icon: L.divIcon({ className: 'base-marker', html: '<span aria-hidden="true">⌂</span>', iconSize: [28, 28], iconAnchor: [14, 14] }),
     }).addTo(this.layer);
-    this.app.renderTools();
+    this.refresh();
   }
 
   /** Unserved communes of the territory (running the gap analysis first if needed). */
   async candidates() {
-    const gaps = this.app.gapTool;
+    const gaps = this.gaps;
     if (!gaps.result) await gaps.run();
     if (!gaps.result) return null;
     return gaps.result.communes;
@@ -89,8 +98,8 @@ export class PlanTool {
 
   async runTours() {
     const t = (...a) => this.t(...a);
-    if (!this.app.state.territory) {
-      this.app.status(t('plan.needTerritory'), true);
+    if (!this.store.get().territory) {
+      status(t('plan.needTerritory'), true);
       return;
     }
     const communes = await this.candidates();
@@ -100,29 +109,26 @@ export class PlanTool {
     const stops = communes.filter((c) => c.status === 'unserved' && c.access_lonlat).map((c) => (
       { id: String(c.code), commune: String(c.code), weight: c.priority, service_minutes: this.service }));
     if (!stops.length) {
-      this.app.status(t('plan.noUnserved'), true);
+      status(t('plan.noUnserved'), true);
       return;
     }
-    this.app.status(t('plan.running'));
+    status(t('plan.running'));
     try {
-      this.tours = await postJSON('/api/plan/tours', {
+      this.tours = await this.api.tours({
         base: { id: 'base', lon: Number(this.base.lng.toFixed(6)), lat: Number(this.base.lat.toFixed(6)) },
         stops,
         days: this.days,
         day_minutes: this.dayHours * 60,
       });
     } catch (e) {
-      if (e.status === 404 || e.status === 405) {
-        this.app.features.tours = false;
-        this.app.renderTools();
-      }
-      this.app.status(t('plan.error', { msg: e.message }), true);
+      if (e.status === 404 || e.status === 405) this.store.set({ features: { ...this.store.get().features, tours: false } });
+      status(t('plan.error', { msg: e.message }), true);
       return;
     }
     this.names = new Map(communes.map((c) => [String(c.code), c.name]));
-    this.app.status('');
-    this.app.renderTools();
-    this.app.showDetail(() => this.itinerary());
+    status('');
+    this.refresh();
+    this.store.set(showPanel(() => this.itinerary()));
     // Drawn once the side panel is open, so the fit uses the map's final size.
     this.drawTours();
   }
@@ -149,17 +155,17 @@ export class PlanTool {
         }).addTo(this.layer);
       });
     }
-    this.layer.addTo(this.app.map);
-    if (bounds.isValid()) this.app.map.fitBounds(bounds, { padding: [20, 20] });
+    this.layer.addTo(this.map);
+    if (bounds.isValid()) this.map.fitBounds(bounds, { padding: [20, 20] });
   }
 
   itinerary() {
     const t = (...a) => this.t(...a);
-    const lang = this.app.lang;
+    const lang = this.store.get().lang;
     const r = this.tours;
     const days = (r.days ?? []).filter((d) => d.stops.length);
     return el('article', { class: 'card itinerary', 'data-kind': 'tours' },
-      el('h2', { tabindex: '-1' }, `${t('plan.itinerary')} — ${this.app.territoryLabel()}`),
+      el('h2', { tabindex: '-1' }, `${t('plan.itinerary')} — ${territoryLabel(this.store.get(), t)}`),
       el('p', {}, t('plan.totalTravel', { n: formatInt(r.total_travel, lang) }), ' · ', t('plan.unvisited', { n: formatInt(r.unvisited?.length ?? 0, lang) })),
       ...days.map((d) => {
         const i = r.days.indexOf(d);
@@ -180,8 +186,8 @@ export class PlanTool {
 
   async runSites() {
     const t = (...a) => this.t(...a);
-    if (!this.app.state.territory) {
-      this.app.status(t('plan.needTerritory'), true);
+    if (!this.store.get().territory) {
+      status(t('plan.needTerritory'), true);
       return;
     }
     const communes = await this.candidates();
@@ -191,7 +197,7 @@ export class PlanTool {
     // threshold chosen here. Costs in minutes at 50 km/h.
     const unserved = communes.filter((c) => c.access_lonlat && c.status === 'unserved');
     if (!unserved.length) {
-      this.app.status(t('plan.noUnserved'), true);
+      status(t('plan.noUnserved'), true);
       return;
     }
     const at = (c) => ({ lon: c.access_lonlat[0], lat: c.access_lonlat[1] });
@@ -203,18 +209,16 @@ export class PlanTool {
       speed_kmh: 50,
     };
     if (this.objective === 'coverage') body.radius = this.radius;
-    this.app.status(t('plan.running'));
+    status(t('plan.running'));
     try {
-      this.sites = await postJSON('/api/plan/sites', body);
+      this.sites = await this.api.sites(body);
     } catch (e) {
-      if (e.status === 404 || e.status === 405) {
-        this.app.features.sites = false;
-        this.app.renderTools();
-      }
-      this.app.status(t('plan.error', { msg: e.message }), true);
+      if (e.status === 404 || e.status === 405) this.store.set({ features: { ...this.store.get().features, sites: false } });
+      status(t('plan.error', { msg: e.message }), true);
       return;
     }
-    this.app.status('');
+    status('');
+    const lang = this.store.get().lang;
     const byCode = new Map(communes.map((c) => [String(c.code), c]));
     this.layer.clearLayers();
     if (this.baseMarker) this.baseMarker.addTo(this.layer);
@@ -227,21 +231,21 @@ export class PlanTool {
         icon: L.divIcon({ className: 'site-marker', html: `<span aria-hidden="true">${k + 1}</span>`, iconSize: [26, 26], iconAnchor: [13, 13] }),
       }).addTo(this.layer);
     });
-    this.layer.addTo(this.app.map);
-    this.app.renderTools();
-    this.app.showDetail(() => el('article', { class: 'card', 'data-kind': 'sites' },
-      el('h2', { tabindex: '-1' }, `${t('plan.sitesTitle')} — ${this.app.territoryLabel()}`),
+    this.layer.addTo(this.map);
+    this.refresh();
+    this.store.set(showPanel(() => el('article', { class: 'card', 'data-kind': 'sites' },
+      el('h2', { tabindex: '-1' }, `${t('plan.sitesTitle')} — ${territoryLabel(this.store.get(), t)}`),
       el('p', {}, t('plan.sitesResult', { n: chosen.length }), ' · ',
         this.sites.covered_weight
-          ? t('plan.coveredTotal', { v: formatNum(this.sites.objective_value, 0, this.app.lang), uncovered: formatNum(this.sites.covered_weight.uncovered, 0, this.app.lang) })
-          : t('plan.objectiveValue', { v: formatNum(this.sites.objective_value, 1, this.app.lang), unit: this.sites.unit ?? '' })),
+          ? t('plan.coveredTotal', { v: formatNum(this.sites.objective_value, 0, lang), uncovered: formatNum(this.sites.covered_weight.uncovered, 0, lang) })
+          : t('plan.objectiveValue', { v: formatNum(this.sites.objective_value, 1, lang), unit: this.sites.unit ?? '' })),
       el('ol', { class: 'nearest', id: 'plan-sites' }, ...chosen.map((id, k) => {
         const c = byCode.get(id);
         const covered = this.sites.covered_weight?.per_site?.[k];
-        return el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => this.app.openCommune(id) }, c?.name ?? id),
-          el('span', { class: 'muted' }, [c ? ` ${formatInt(c.population, this.app.lang)} hab.` : '', covered != null ? ` · ${t('plan.covered')} : ${formatNum(covered, 0, this.app.lang)}` : ''].join('')));
+        return el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => this.store.set({ commune: id, venue: null }) }, c?.name ?? id),
+          el('span', { class: 'muted' }, [c ? ` ${formatInt(c.population, lang)} hab.` : '', covered != null ? ` · ${t('plan.covered')} : ${formatNum(covered, 0, lang)}` : ''].join('')));
       })),
-      el('div', { class: 'actions no-print' }, el('button', { type: 'button', onclick: () => window.print() }, t('common.print')))));
+      el('div', { class: 'actions no-print' }, el('button', { type: 'button', onclick: () => window.print() }, t('common.print'))))));
   }
 
   clear() {
@@ -249,7 +253,7 @@ export class PlanTool {
     this.sites = null;
     this.layer.clearLayers();
     if (this.baseMarker) this.baseMarker.addTo(this.layer);
-    this.app.renderTools();
-    this.app.closeDetail();
+    this.refresh();
+    this.store.set(CLOSED);
   }
 }

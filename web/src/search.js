@@ -1,12 +1,12 @@
 // Search box (ARIA combobox): communes by name or postal code, EPCI, départements, through
 // `/api/search`. Arrow keys move in the list, Enter picks, Escape closes.
 
-import { getJSON } from './api.js';
 import { debounce, el } from './util.js';
 
 export class SearchBox {
-  constructor(form, { t, onPick }) {
+  constructor(form, { api, t, onPick }) {
     this.form = form;
+    this.api = api;
     this.t = t;
     this.onPick = onPick;
     this.input = form.querySelector('input');
@@ -35,12 +35,12 @@ export class SearchBox {
     }
     let hits = [];
     try {
-      hits = await getJSON(`/api/search?q=${encodeURIComponent(q)}&limit=10`);
+      hits = await this.api.search(q, { limit: 10 });
     } catch {
       hits = [];
     }
     if (seq !== this.seq) return;
-    this.show(Array.isArray(hits) ? hits : hits.results ?? []);
+    this.show(hits);
     if (pickFirst && this.hits.length) this.pick(this.hits[0]);
   }
 

@@ -2,7 +2,7 @@
 // counts update live), drawn as clustered markers coloured by category.
 
 import L from './leaflet.js';
-import { fetchAllItems, ApiError } from './api.js';
+import { ApiError } from './api.js';
 import { matches, mainCategory } from './facets.js';
 import { asList, esc, isApprox } from './util.js';
 
@@ -25,8 +25,9 @@ export function territoryParams(territory, bbox) {
 }
 
 export class VenueLayer {
-  constructor(map, { t, onSelect }) {
+  constructor(map, { api, t, onSelect }) {
     this.map = map;
+    this.api = api;
     this.t = t;
     this.onSelect = onSelect;
     this.all = [];
@@ -73,13 +74,13 @@ export class VenueLayer {
     const pageSize = territory ? 2000 : 5000;
     let result;
     try {
-      result = await fetchAllItems('venues', [...base, ['limit', pageSize], ['properties', LIST_PROPERTIES.join(',')]], {
+      result = await this.api.allItems('venues', [...base, ['limit', pageSize], ['properties', LIST_PROPERTIES.join(',')]], {
         signal, onPage: (_, page) => onProgress?.(page),
       });
     } catch (e) {
       // A server without some of these properties, or a smaller page maximum: ask plainly.
       if (!(e instanceof ApiError) || e.status !== 400) throw e;
-      result = await fetchAllItems('venues', base, { signal, onPage: (_, page) => onProgress?.(page) });
+      result = await this.api.allItems('venues', base, { signal, onPage: (_, page) => onProgress?.(page) });
     }
     return result;
   }
@@ -139,21 +140,6 @@ export class VenueLayer {
       }
     });
     return m;
-  }
-
-  /** Features in the map's current bounds. */
-  inBounds(features, bounds) {
-    return features.filter((f) => {
-      const [lon, lat] = f.geometry.coordinates;
-      return bounds.contains([lat, lon]);
-    });
-  }
-
-  /** Centres the map on a venue (zoomed in to street level at least) and rings it. */
-  reveal(f) {
-    const [lon, lat] = f.geometry.coordinates;
-    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 13));
-    this.ring([lat, lon]);
   }
 
   ring(latlng) {

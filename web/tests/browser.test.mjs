@@ -289,6 +289,37 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '#map');
   });
 
+  it('moves the focus with the skip links and keeps the territory and filters', async () => {
+    await open(`#territoire=dep:81&services=${encodeURIComponent(SERVICE)}`);
+    await page.waitForTimeout(500);
+    const before = await summary();
+    const url = page.url();
+    const loads = [];
+    const onRequest = (r) => {
+      if (r.url().includes('/collections/venues/items')) loads.push(r.url());
+    };
+    page.on('request', onRequest);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '#filters');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'filters');
+    await page.focus('a[href="#map"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'map');
+    // A hash naming an element that arrives anyway (typed in the address bar).
+    await page.evaluate(() => {
+      location.hash = '#filters';
+    });
+    await page.waitForFunction(() => document.activeElement?.id === 'filters');
+    await page.waitForTimeout(300);
+    page.off('request', onRequest);
+    assert.equal(page.url(), url, 'the permalink stays in the address');
+    assert.deepEqual(await summary(), before);
+    assert.equal(await page.getAttribute(`button.facet-btn[data-facet="services"][data-value="${SERVICE}"]`, 'aria-pressed'), 'true');
+    assert.deepEqual(loads, [], 'no venue reloaded');
+  });
+
   it('lists the data sources in the about panel', async () => {
     await page.click('#btn-about');
     await page.waitForSelector('#dialog tr[data-layer]');
