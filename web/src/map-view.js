@@ -90,9 +90,26 @@ export class MapView {
     this.outline.setStyle({ mode: 'outline' });
     this.outline.styleOf = () => ({ color: '#3d4852', weight: 1.6, fill: false, interactive: false });
     this.venues = new VenueLayer(map, { api: this.api, t: this.t, onSelect: (f) => this.store.set({ venue: String(f.id), commune: null }) });
+    // The legend can be folded to its button; it starts folded on small screens.
     this.legend = L.control({ position: 'bottomright' });
-    this.legend.onAdd = () => el('div', { class: 'legend', id: 'legend' });
+    this.legend.onAdd = () => {
+      const toggle = el('button', { type: 'button', id: 'legend-toggle', class: 'legend-toggle', 'aria-controls': 'legend', 'aria-expanded': 'true', onclick: () => this.foldLegend(toggle.getAttribute('aria-expanded') === 'true') });
+      const wrap = el('div', { class: 'legend-wrap' }, toggle, el('div', { class: 'legend', id: 'legend' }));
+      L.DomEvent.disableClickPropagation(wrap);
+      L.DomEvent.disableScrollPropagation(wrap);
+      return wrap;
+    };
     this.legend.addTo(map);
+    const small = window.matchMedia('(max-width: 700px), (max-height: 500px)');
+    small.addEventListener('change', () => this.foldLegend(small.matches));
+    this.foldLegend(small.matches);
+    // Printing hides the map and Leaflet keeps the 0×0 size it measured then: measure it again
+    // once printing is over (the `afterprint` event, or the print media query turning off).
+    const remeasure = () => requestAnimationFrame(() => map.invalidateSize());
+    window.addEventListener('afterprint', remeasure);
+    window.matchMedia('print').addEventListener('change', (e) => {
+      if (!e.matches) remeasure();
+    });
     if (s.embed) {
       // Embedded: one way out to the full map, in a new window.
       const full = L.control({ position: 'topright' });
@@ -202,9 +219,20 @@ export class MapView {
     this.areas.setStyle({ ...base, overrides: s.overlay?.overrides });
   }
 
+  /** Folds the legend to its button (true) or unfolds it. */
+  foldLegend(folded) {
+    const toggle = document.getElementById('legend-toggle');
+    if (!toggle) return;
+    toggle.setAttribute('aria-expanded', String(!folded));
+    toggle.textContent = this.t(folded ? 'legend.show' : 'legend.hide');
+    toggle.closest('.legend-wrap').classList.toggle('folded', folded);
+  }
+
   updateLegend() {
     const box = document.getElementById('legend');
     if (!box) return;
+    const toggle = document.getElementById('legend-toggle');
+    toggle.textContent = this.t(toggle.getAttribute('aria-expanded') === 'true' ? 'legend.hide' : 'legend.show');
     const t = this.t;
     const s = this.store.get();
     const parts = [];
@@ -232,7 +260,7 @@ export class MapView {
         el('li', {}, el('span', { class: 'venue-marker approx legend-marker' }, el('span', { style: '--c:#5c5c5c' }, '•')), t('venues.approx')))));
     }
     fill(box, ...parts);
-    box.hidden = parts.length === 0;
+    box.closest('.legend-wrap').hidden = parts.length === 0;
   }
 
   areaTooltip(level, f) {
@@ -268,7 +296,7 @@ export class MapView {
   /** Rings an opened place (`{lat, lon, reveal}`: reveal also centres the map on it). */
   showRing(ring) {
     if (!ring) return this.venues.clearRing();
-    if (ring.reveal) this.map.setView([ring.lat, ring.lon], Math.max(this.map.getZoom(), 13));
+    if (ring.reveal) this.map.setView([ring.lat, ring.lon], Math.max(this.map.getZoom(), ring.zoom ?? 13));
     this.venues.ring([ring.lat, ring.lon]);
   }
 
