@@ -220,9 +220,10 @@ export class GapTool {
         row(t('gaps.unservedCount'), `${formatInt(s.communes_unserved, lang)} / ${formatInt(s.communes, lang)}`, b && `${formatInt(b.communes_unserved, lang)} / ${formatInt(b.communes, lang)}`),
         row(t('gaps.fragileUnserved'), formatInt(s.fragile_population_unserved, lang), b && formatInt(b.fragile_population_unserved, lang)),
         row(t('gaps.per10k'), s.venues_per_10000 == null ? '–' : formatNum(s.venues_per_10000, 2, lang), b && (b.venues_per_10000 == null ? '–' : formatNum(b.venues_per_10000, 2, lang)))));
-    const groups = (list, title) => list?.length > 1 ? el('div', { class: 'table-scroll' }, el('table', { class: 'data' },
+    // A wide table scrolls in a region the keyboard can reach.
+    const groups = (list, title) => list?.length > 1 ? el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': title }, el('table', { class: 'data' },
       el('caption', {}, title),
-      el('thead', {}, el('tr', {}, ...['', t('gaps.population'), t('gaps.within', { m: this.threshold >= 30 ? 30 : this.threshold >= 20 ? 20 : 10 }), t('gaps.unservedCount')].map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, ...[title, t('gaps.population'), t('gaps.within', { m: this.threshold >= 30 ? 30 : this.threshold >= 20 ? 20 : 10 }), t('gaps.unservedCount')].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, ...list.map((g) => el('tr', {},
         el('th', { scope: 'row' }, g.name ?? g.code),
         el('td', { class: 'num' }, formatInt(g.population, lang)),

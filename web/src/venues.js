@@ -116,7 +116,8 @@ export class VenueLayer {
     const label = `${p.nom || this.t('venues.unnamed')}${p.commune ? `, ${p.commune}` : ''}${approx ? ` (${this.t('venues.approx')})` : ''}`;
     const icon = L.divIcon({
       className: `venue-marker${approx ? ' approx' : ''}${itinerant ? ' itinerant' : ''}`,
-      html: `<span style="--c:${cat.color}" aria-hidden="true">${esc(cat.symbol)}</span>`,
+      // The symbol is drawn by CSS (an icon, not a text label): the marker's name is its label.
+      html: `<span style="--c:${cat.color}" data-symbol="${esc(cat.symbol)}" aria-hidden="true"></span>`,
       iconSize: [26, 26],
       iconAnchor: [13, 13],
     });

@@ -45,7 +45,7 @@ describe('la carte en usage réel (ticket 11)', { skip: problem?.skip ? problem.
   const axe = async (include, p = page) => {
     await p.evaluate(AXE);
     return p.evaluate(async (sel) => {
-      const r = await window.axe.run({ include: [sel] }, { resultTypes: ['violations'] });
+      const r = await window.axe.run({ include: [sel] }, { resultTypes: ['violations'], rules: { 'label-content-name-mismatch': { enabled: true } } });
       return r.violations.map((v) => `${v.id} : ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
     }, include);
   };
@@ -219,6 +219,38 @@ describe('la carte en usage réel (ticket 11)', { skip: problem?.skip ? problem.
     await page.emulateMedia({ media: 'screen' });
     await page.waitForFunction(() => window.maillage.map.getSize().x > 0, null, { timeout: 3000 });
     await page.waitForFunction((n) => Number(document.getElementById('table-title').dataset.count) === n, before, { timeout: 3000 });
+  });
+
+  it('has no axe-core violation on the markers, the card, the gaps and the planning panels', async (t) => {
+    await open('#territoire=dep:81&carte=13/43.9289/2.1483');
+    await page.waitForSelector('.leaflet-marker-pane .venue-marker');
+    const found = {};
+    await page.locator('.leaflet-marker-pane .venue-marker').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#detail article[data-kind="venue"]');
+    found.markers = await axe('.leaflet-marker-pane');
+    found.card = await axe('#detail');
+    if (await api('/api/gaps', { territory: { departements: ['81'] }, threshold_minutes: 20 })) {
+      await page.fill('#gap-threshold', '10');
+      await page.dispatchEvent('#gap-threshold', 'change');
+      await page.click('#gap-run');
+      await page.waitForSelector('#detail article[data-kind="gaps"] #gap-top li');
+      found.gaps = await axe('#detail');
+      found.tools = await axe('#tools');
+    } else t.diagnostic('POST /api/gaps absent');
+    if (await page.locator('#plan-sites-run').count()) {
+      await page.click('#plan-sites-run');
+      await page.waitForSelector('#detail article[data-kind="sites"] #plan-sites li', { timeout: 30_000 });
+      found.sites = await axe('#detail');
+    }
+    if (await page.locator('#plan-tours-run').count()) {
+      await page.evaluate(() => window.maillage.planTool.setBase(window.maillage.map.getCenter()));
+      await page.click('#plan-tours-run');
+      await page.waitForSelector('#detail article[data-kind="tours"] .tour-day', { timeout: 30_000 });
+      found.tours = await axe('#detail');
+      found.tourMarkers = await axe('.leaflet-marker-pane');
+    }
+    assert.deepEqual(found, Object.fromEntries(Object.keys(found).map((k) => [k, []])));
   });
 
   it('logged no console error', () => {
