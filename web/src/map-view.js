@@ -122,6 +122,16 @@ export class MapView {
     const moved = debounce(() => this.onMoved(), 120);
     map.on('moveend', moved);
     map.on('click', (e) => this.onMapClick(e));
+    // Keyboard way to pick a point: the focused map moves with the arrows, Enter picks its centre.
+    this.cross = el('div', { class: 'pick-cross', hidden: true, 'aria-hidden': 'true' });
+    map.getContainer().append(this.cross);
+    map.getContainer().addEventListener('keydown', (e) => {
+      const mode = this.store.get().pick;
+      if (!mode || e.target !== map.getContainer() || (e.key !== 'Enter' && e.key !== ' ')) return;
+      e.preventDefault();
+      this.store.set({ pick: null });
+      mode.callback(map.getCenter());
+    });
     const b = map.getBounds();
     this.store.set({ bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] });
     this.updateLegend();
@@ -288,8 +298,11 @@ export class MapView {
   }
 
   showPick(mode) {
-    this.map.getContainer().classList.toggle('picking', !!mode);
-    status(mode ? mode.message : '');
+    const box = this.map.getContainer();
+    box.classList.toggle('picking', !!mode);
+    this.cross.hidden = !mode;
+    status(mode ? `${mode.message} ${this.t('map.pickKeys')}` : '');
+    if (mode) box.focus({ preventScroll: true });
     for (const b of document.querySelectorAll('[data-pick]')) b.setAttribute('aria-pressed', String(!!mode && b.dataset.pick === mode.id));
   }
 

@@ -253,6 +253,44 @@ describe('la carte en usage réel (ticket 11)', { skip: problem?.skip ? problem.
     assert.deepEqual(found, Object.fromEntries(Object.keys(found).map((k) => [k, []])));
   });
 
+  it('picks a point with the keyboard: nearest venues, a what-if venue, a tour base', async () => {
+    await open('#territoire=dep:81&carte=11/43.7300/2.3000');
+    await page.waitForSelector('#tools button[data-pick="nearest"]');
+    await page.focus('#tools button[data-pick="nearest"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'map');
+    assert.equal(await page.isVisible('.pick-cross'), true);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(500);
+    const c = await page.evaluate(() => window.maillage.map.getCenter());
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#detail article[data-kind="nearest"] ol.nearest li');
+    const expected = await api(`/api/nearest?lon=${c.lng.toFixed(6)}&lat=${c.lat.toFixed(6)}&k=5`);
+    assert.deepEqual(await page.locator('#detail ol.nearest li button').allTextContents(), expected.venues.map((v) => v.nom));
+    assert.equal(await page.isVisible('.pick-cross'), false);
+    await page.click('#detail-close');
+    if (await page.locator('#gap-run').count()) {
+      await page.click('#gap-run');
+      await page.waitForSelector('#detail article[data-kind="gaps"]');
+      await page.focus('#gap-whatif');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'map');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#gap-changes li, #gap-nochange', { timeout: 30_000 });
+      assert.equal(await page.locator('.hypo-marker').count(), 1);
+    }
+    if (await page.locator('button[data-pick="base"]').count()) {
+      await page.focus('button[data-pick="base"]');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'map');
+      const centre = await page.evaluate(() => window.maillage.map.getCenter());
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.base-marker');
+      assert.match(await page.textContent('#plan-base'), new RegExp(centre.lat.toFixed(4).replace('.', '\\.')));
+      assert.equal(await page.isDisabled('#plan-tours-run'), false);
+    }
+  });
+
   it('logged no console error', () => {
     assert.deepEqual(consoleErrors, []);
   });
