@@ -16,7 +16,17 @@ import { chooseTerritory, featureBbox, inTerritory, lookupPlace, placeOf } from 
 import { VenueLayer } from './venues.js';
 import { debounce, el, fill, formatNum } from './util.js';
 
-export const FRANCE_VIEW = { lat: 46.6, lon: 2.4, z: 6 };
+/** Metropolitan France with Corsica and the Nord, [w, s, e, n]. */
+export const METRO_BBOX = [-5.2, 41.3, 9.6, 51.15];
+/** The five overseas départements and their boxes (used until the API's list has them). */
+export const OVERSEAS = [
+  ['971', 'Guadeloupe', [-61.81, 15.83, -61.0, 16.52]],
+  ['972', 'Martinique', [-61.23, 14.39, -60.81, 14.88]],
+  ['973', 'Guyane', [-54.6, 2.11, -51.6, 5.75]],
+  ['974', 'La Réunion', [55.21, -21.39, 55.84, -20.87]],
+  ['976', 'Mayotte', [44.98, -13.0, 45.3, -12.64]],
+];
+const toBounds = (b) => [[b[1], b[0]], [b[3], b[2]]];
 
 /** The venues loaded for the territory and those the filters keep (`shown` in the store). */
 export class Shown {
@@ -52,10 +62,8 @@ export class MapView {
 
   build() {
     const s = this.store.get();
-    const v = s.view ?? this.config.default_view ?? FRANCE_VIEW;
+    const v = s.view ?? this.config.default_view;
     const map = L.map('map', {
-      center: [v.lat, v.lon],
-      zoom: v.z,
       minZoom: 3,
       maxZoom: 18,
       zoomSnap: 0.5,
@@ -64,6 +72,9 @@ export class MapView {
       zoomControl: false,
     });
     this.map = map;
+    // Without a view in the address or the configuration: all of metropolitan France.
+    if (v) map.setView([v.lat, v.lon], v.z);
+    else map.fitBounds(toBounds(METRO_BBOX), { animate: false });
     map.attributionControl.setPrefix(false);
     this.setAttribution();
     this.setZoomControl();
@@ -118,6 +129,16 @@ export class MapView {
       full.addTo(map);
     }
     L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+    // A jump to metropolitan France or one of the five overseas départements (the view only).
+    const jump = L.control({ position: 'topright' });
+    jump.onAdd = () => {
+      const select = el('select', { id: 'jump-to', onchange: () => this.jumpTo(select.value) });
+      const box = el('div', { class: 'jump chrome' }, el('label', { for: 'jump-to', id: 'jump-label' }), select);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    jump.addTo(map);
+    this.renderJump();
     this.syncLayers();
     const moved = debounce(() => this.onMoved(), 120);
     map.on('moveend', moved);
@@ -141,6 +162,7 @@ export class MapView {
 
   onChange(s, prev, meta) {
     if (changed(meta, 'lang')) {
+      this.renderJump();
       this.setAttribution();
       this.setZoomControl();
     }
@@ -227,6 +249,23 @@ export class MapView {
     const s = this.store.get();
     const base = s.layers.has('ifn') ? this.ifnStyle() : { mode: 'outline' };
     this.areas.setStyle({ ...base, overrides: s.overlay?.overrides });
+  }
+
+  renderJump() {
+    const select = document.getElementById('jump-to');
+    if (!select) return;
+    document.getElementById('jump-label').textContent = this.t('map.jump');
+    fill(select, el('option', { value: '' }, '…'), el('option', { value: 'metro' }, this.t('map.metro')),
+      ...OVERSEAS.map(([code, name]) => el('option', { value: code }, `${name} (${code})`)));
+  }
+
+  /** Fits the map to metropolitan France or an overseas département. */
+  jumpTo(code) {
+    if (!code) return;
+    const known = this.store.get().departements.find((d) => d.code === code)?.bbox;
+    const bbox = code === 'metro' ? METRO_BBOX : known ?? OVERSEAS.find(([c]) => c === code)?.[2];
+    if (bbox) this.map.fitBounds(toBounds(bbox), { animate: false, maxZoom: 11 });
+    document.getElementById('jump-to').value = '';
   }
 
   /** Folds the legend to its button (true) or unfolds it. */
@@ -340,7 +379,7 @@ export class MapView {
     }
     if (seq !== this.loadSeq) return;
     if (fit && bbox) this.map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [12, 12], animate: false });
-    else if (fit && !territory) this.map.setView([FRANCE_VIEW.lat, FRANCE_VIEW.lon], FRANCE_VIEW.z);
+    else if (fit && !territory) this.map.fitBounds(toBounds(METRO_BBOX), { animate: false });
     const areas = this.refreshAreas();
     let loaded;
     try {

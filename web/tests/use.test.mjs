@@ -291,6 +291,64 @@ describe('la carte en usage réel (ticket 11)', { skip: problem?.skip ? problem.
     }
   });
 
+  it('fits metropolitan France with Corsica and the Nord, and jumps to the overseas départements', async () => {
+    await open('#territoire=france');
+    const inView = (pts) => page.evaluate((list) => list.map(([lat, lon]) => window.maillage.map.getBounds().contains([lat, lon])), pts);
+    // Bray-Dunes (northernmost commune), Bonifacio and Cap Corse, Brest, Menton.
+    assert.deepEqual(await inView([[51.08, 2.52], [41.39, 9.16], [43.0, 9.36], [48.39, -4.49], [43.78, 7.5]]), [true, true, true, true, true]);
+    for (const [code, lat, lon] of [['971', 16.24, -61.53], ['972', 14.6, -61.07], ['973', 4.93, -52.33], ['974', -20.88, 55.45], ['976', -12.78, 45.23]]) {
+      await page.selectOption('#jump-to', code);
+      await page.waitForTimeout(200);
+      assert.deepEqual(await inView([[lat, lon]]), [true], `${code} en vue`);
+      assert.ok(await page.evaluate(() => window.maillage.map.getZoom()) >= 7, `${code} : zoom`);
+    }
+    await page.selectOption('#jump-to', 'metro');
+    assert.deepEqual(await inView([[51.08, 2.52], [41.39, 9.16]]), [true, true]);
+  });
+
+  it('on a phone: a small header, map and list views, a filter drawer and cards as a bottom sheet', async () => {
+    const phone = await context.newPage();
+    phone.on('pageerror', (e) => consoleErrors.push(`exception : ${e.message}`));
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await open('#territoire=dep:81', phone);
+    const box = (sel) => phone.locator(sel).boundingBox();
+    const header = await box('header.topbar');
+    assert.ok(header.height / 844 < 0.15, `en-tête : ${Math.round(header.height)} px sur 844`);
+    const map = await box('#map');
+    assert.ok(map.height > 844 * 0.6, `carte : ${Math.round(map.height)} px de haut`);
+    assert.equal(await phone.isVisible('#btn-view-list'), true);
+    // The filters, in a drawer over the map.
+    await phone.click('#btn-filters');
+    const facet = phone.locator('#filters button.facet-btn').first();
+    await facet.scrollIntoViewIfNeeded();
+    const f = await facet.boundingBox();
+    assert.ok(f && f.y >= 0 && f.y + f.height <= 844, 'un filtre à l\'écran');
+    await facet.click();
+    const shown = Number(await phone.getAttribute('#filter-summary', 'data-shown'));
+    await phone.click('#btn-filters');
+    assert.equal(await phone.isVisible('#sidebar'), false);
+    // The list, then the map again, measured.
+    await phone.click('#btn-view-list');
+    assert.equal(await phone.isVisible('#map'), false);
+    const table = await box('#table-section');
+    assert.ok(table.y < 200, `tableau à ${Math.round(table.y)} px`);
+    await phone.click('#venue-table tbody tr th button');
+    await phone.waitForSelector('#detail article[data-kind="venue"]');
+    await phone.click('#detail-close');
+    await phone.click('#btn-view-map');
+    await phone.waitForFunction(() => window.maillage.map.getSize().y > 400);
+    assert.equal(Number(await phone.getAttribute('#filter-summary', 'data-shown')), shown);
+    // A card comes up from the bottom, over the map, which stays in sight above it.
+    await phone.locator('.leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .venue-marker').first().waitFor();
+    await phone.evaluate(() => window.maillage.store.set({ venue: window.maillage.store.get().shown.filtered[0].id.toString() }));
+    await phone.waitForSelector('#detail article[data-kind="venue"]');
+    const sheet = await box('#detail');
+    assert.ok(sheet.y > 844 * 0.35 && sheet.y + sheet.height <= 844, `fiche de ${Math.round(sheet.y)} à ${Math.round(sheet.y + sheet.height)} px`);
+    assert.ok((await box('#map')).height > 600, 'la carte reste derrière la fiche');
+    await shot('21-mobile-fiche', phone);
+    await phone.close();
+  });
+
   it('logged no console error', () => {
     assert.deepEqual(consoleErrors, []);
   });
