@@ -170,7 +170,7 @@ export class MapView {
     if (changed(meta, 'layers')) this.syncLayers();
     if (changed(meta, 'ifn', 'ifnAxes', 'overlay')) this.applyAreaStyle();
     if (changed(meta, 'territory')) this.loadTerritory({ fit: meta.from === 'hash' ? !s.view : meta.fit ?? true });
-    else if (changed(meta, 'filters')) this.applyFilters();
+    else if (changed(meta, 'filters')) this.applyFiltersSoon();
     // A change of model asks for other fields; a move or a change of level for other areas.
     if (changed(meta, 'layers', 'level', 'view') || (changed(meta, 'ifn') && s.ifn.model !== prev.ifn.model)) this.refreshAreas();
     if (changed(meta, 'lang', 'layers', 'ifn', 'ifnAxes', 'level', 'overlay', 'view')) this.updateLegend();
@@ -394,6 +394,24 @@ export class MapView {
     this.applyFilters();
     await areas;
     status(this.venues.all.length ? '' : t('venues.noneLoaded'));
+  }
+
+  /**
+   * Applies the filters after the next paint, once for several changes: the pressed button shows
+   * at once, the markers, counts and table follow.
+   */
+  applyFiltersSoon() {
+    if (this.filterTimer) return;
+    // Three short tasks rather than a long one: markers, then counts and table (`shown`).
+    this.filterTimer = requestAnimationFrame(() => setTimeout(() => {
+      this.filterTimer = null;
+      if (!this.venues.all) return;
+      this.venues.apply(this.store.get().filters);
+      const { all, filtered, byId } = this.venues;
+      setTimeout(() => {
+        if (this.venues.filtered === filtered) this.store.set({ shown: new Shown(all, filtered, byId) });
+      }, 0);
+    }, 0));
   }
 
   applyFilters() {

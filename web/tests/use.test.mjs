@@ -323,7 +323,9 @@ describe('la carte en usage réel (ticket 11)', { skip: problem?.skip ? problem.
     await facet.scrollIntoViewIfNeeded();
     const f = await facet.boundingBox();
     assert.ok(f && f.y >= 0 && f.y + f.height <= 844, 'un filtre à l\'écran');
+    const total = await phone.getAttribute('#filter-summary', 'data-shown');
     await facet.click();
+    await phone.waitForFunction((n) => document.getElementById('filter-summary').dataset.shown !== n, total);
     const shown = Number(await phone.getAttribute('#filter-summary', 'data-shown'));
     await phone.click('#btn-filters');
     assert.equal(await phone.isVisible('#sidebar'), false);
