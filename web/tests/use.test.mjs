@@ -107,6 +107,13 @@ describe('la carte en usage réel (ticket 11)', { skip: problem?.skip ? problem.
     const days = await lines('#detail table.hours th');
     assert.equal(days.length, 7);
     for (const d of days) assert.equal(d.lines, 1, `« ${d.text} » sur ${d.lines} lignes`);
+    // A venue open twice a day (two slots a day make the hours column wide).
+    const fc = await api('/collections/venues/items?departement=81&limit=2000&f=json');
+    const f = fc.features.find((x) => /We[^;]*\d{2}:\d{2}-\d{2}:\d{2},\d/.test(x.properties.horaires ?? ''));
+    assert.ok(f, 'un lieu du Tarn ouvert deux fois le mercredi');
+    await open(`#territoire=dep:81&lieu=${encodeURIComponent(f.id)}`);
+    await page.waitForSelector(`#detail article[data-venue="${f.id}"] table.hours`);
+    for (const d of await lines('#detail table.hours th')) assert.equal(d.lines, 1, `${f.properties.horaires} : « ${d.text} » sur ${d.lines} lignes`);
   });
 
   it('drops the "nul nul" placeholders of an address', async () => {
