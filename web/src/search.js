@@ -15,22 +15,31 @@ export class SearchBox {
     this.hits = [];
     this.active = -1;
     this.seq = 0;
+    this.hitsFor = null; // the query the shown hits answer
+    this.pickNext = false; // Enter was pressed before the answer to the current query came
     const run = debounce(() => this.query(), 180);
-    this.input.addEventListener('input', run);
+    this.input.addEventListener('input', () => {
+      // Hits of an older query must not be picked by Enter.
+      if (this.input.value.trim() !== this.hitsFor) this.active = -1;
+      run();
+    });
     this.input.addEventListener('keydown', (e) => this.key(e));
     this.input.addEventListener('blur', () => setTimeout(() => this.close(), 150));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      if (this.hits.length) this.pick(this.hits[Math.max(this.active, 0)]);
+      if (this.hits.length && this.hitsFor === this.input.value.trim()) this.pick(this.hits[Math.max(this.active, 0)]);
       else this.query(true);
     });
   }
 
+  /** Asks for the current text; only the answer to the latest query is shown (and picked). */
   async query(pickFirst = false) {
     const q = this.input.value.trim();
     const seq = ++this.seq;
+    if (pickFirst) this.pickNext = true;
     if (q.length < 2) {
-      this.show([]);
+      this.pickNext = false;
+      this.show([], q);
       return;
     }
     let hits = [];
@@ -39,13 +48,15 @@ export class SearchBox {
     } catch {
       hits = [];
     }
-    if (seq !== this.seq) return;
-    this.show(hits);
-    if (pickFirst && this.hits.length) this.pick(this.hits[0]);
+    if (seq !== this.seq || q !== this.input.value.trim()) return;
+    this.show(hits, q);
+    if (this.pickNext && this.hits.length) this.pick(this.hits[0]);
+    this.pickNext = false;
   }
 
-  show(hits) {
+  show(hits, q) {
     this.hits = hits;
+    this.hitsFor = q;
     this.active = -1;
     this.list.replaceChildren(
       ...hits.map((h, i) => el('li', {
@@ -60,7 +71,11 @@ export class SearchBox {
     this.list.hidden = !open;
     this.input.setAttribute('aria-expanded', String(open));
     this.input.removeAttribute('aria-activedescendant');
-    this.status.textContent = this.input.value.trim().length >= 2 ? this.t('search.count', { n: hits.length }) : '';
+    // "No result" is shown to everyone; the count of results is for screen readers.
+    const none = q.length >= 2 && hits.length === 0;
+    this.status.textContent = q.length >= 2 ? this.t('search.count', { n: hits.length, q }) : '';
+    this.status.classList.toggle('sr-only', !none);
+    this.status.classList.toggle('empty', none);
   }
 
   key(e) {

@@ -1,7 +1,7 @@
 // The table under the map: venues of the filtered set (in view, or all of the territory),
 // sortable by column, exportable as CSV with their coordinates.
 
-import { asList, compareValues, el, formatDate, isApprox, toCsv } from './util.js';
+import { asList, cleanAddress, compareValues, el, formatDate, isApprox, toCsv } from './util.js';
 import { categoriesOf, OTHER } from './facets.js';
 
 const PAGE = 200;
@@ -9,7 +9,7 @@ const PAGE = 200;
 export const COLUMNS = [
   { id: 'nom', get: (p) => p.nom ?? '' },
   { id: 'categorie', get: (p, t) => categoriesOf(p).map((c) => t(`cat.${c === OTHER ? 'other' : c}`)).join(', ') },
-  { id: 'adresse', get: (p) => [p.adresse, p.complement_adresse].filter(Boolean).join(', ') },
+  { id: 'adresse', get: (p) => [p.adresse, p.complement_adresse].map(cleanAddress).filter(Boolean).join(', ') },
   { id: 'commune', get: (p) => [p.code_postal, p.commune].filter(Boolean).join(' ') },
   { id: 'services', get: (p) => asList(p.services).length, title: (p) => asList(p.services).join(' · ') },
   { id: 'frais', get: (p, t) => asList(p.frais_a_charge).map((v) => (t ? t(`value.${v}`, {}, v) : v)).join(', ') },

@@ -165,3 +165,12 @@ export function debounce(fn, ms) {
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+/**
+ * An address line without the placeholders some sources leave in it (`nul nul rue principale`,
+ * `null`, `undefined`): those words are dropped where they stand alone.
+ */
+export function cleanAddress(text) {
+  if (text == null) return '';
+  return String(text).split(/\s+/).filter((w) => !/^(nul|null|undefined|none|nan)$/i.test(w)).join(' ').trim();
+}

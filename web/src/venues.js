@@ -34,9 +34,11 @@ export class VenueLayer {
     this.filtered = [];
     this.numberMatched = 0;
     this.markers = new Map();
+    this.made = new Map();
     this.highlight = null;
     this.cluster = L.markerClusterGroup({
       chunkedLoading: true,
+      chunkInterval: 40, // at most 40 ms of clustering per task, so the page stays responsive
       showCoverageOnHover: false,
       spiderfyOnMaxZoom: true,
       maxClusterRadius: 48,
@@ -90,6 +92,7 @@ export class VenueLayer {
     this.all = result.features.filter((f) => f.geometry && f.geometry.type === 'Point');
     this.numberMatched = result.numberMatched;
     this.byId = new Map(this.all.map((f) => [String(f.id), f]));
+    this.made = new Map(); // markers made so far, by id: a filter change reuses them
   }
 
   /** Applies the filters and redraws the markers. */
@@ -98,8 +101,13 @@ export class VenueLayer {
     const markers = [];
     this.markers.clear();
     for (const f of this.filtered) {
-      const m = this.marker(f);
-      this.markers.set(String(f.id), m);
+      const id = String(f.id);
+      let m = this.made.get(id);
+      if (!m) {
+        m = this.marker(f);
+        this.made.set(id, m);
+      }
+      this.markers.set(id, m);
       markers.push(m);
     }
     this.cluster.clearLayers();
@@ -116,7 +124,8 @@ export class VenueLayer {
     const label = `${p.nom || this.t('venues.unnamed')}${p.commune ? `, ${p.commune}` : ''}${approx ? ` (${this.t('venues.approx')})` : ''}`;
     const icon = L.divIcon({
       className: `venue-marker${approx ? ' approx' : ''}${itinerant ? ' itinerant' : ''}`,
-      html: `<span style="--c:${cat.color}" aria-hidden="true">${esc(cat.symbol)}</span>`,
+      // The symbol is drawn by CSS (an icon, not a text label): the marker's name is its label.
+      html: `<span style="--c:${cat.color}" data-symbol="${esc(cat.symbol)}" aria-hidden="true"></span>`,
       iconSize: [26, 26],
       iconAnchor: [13, 13],
     });

@@ -233,3 +233,21 @@ test('interface text colours reach the WCAG AA contrast on their backgrounds', (
   const pairs = [[v('ink'), v('bg')], [v('muted'), v('bg')], [v('muted'), v('panel')], [v('accent'), v('bg')], [v('accent'), '#e8f0f8'], [v('accent-ink'), v('accent')], [v('danger'), v('bg')], ['#5c4400', '#fff3cd'], ['#5c6670', '#ffffff']];
   for (const [fg, bg] of pairs) assert.ok(contrast(fg, bg) >= 4.5, `${fg} sur ${bg} : ${contrast(fg, bg).toFixed(2)}`);
 });
+
+test('texts agree with their count; address placeholders are dropped', async () => {
+  const { createT: makeT } = await import('../src/i18n.js');
+  const { cleanAddress } = await import('../src/util.js');
+  let lang = 'fr';
+  const tr = makeT(() => lang);
+  assert.equal(tr('plan.sitesResult', { n: 1 }), '1 site choisi');
+  assert.equal(tr('plan.sitesResult', { n: 3 }), '3 sites choisis');
+  assert.equal(tr('search.count', { n: 0, q: 'x' }), 'Aucun résultat pour « x »');
+  assert.equal(tr('filters.summary', { shown: '1', total: '12' }), '1 lieu affiché sur 12');
+  lang = 'en';
+  assert.equal(tr('plan.sitesResult', { n: 1 }), '1 site chosen');
+  assert.equal(tr('plan.sitesResult', { n: 0 }), '0 sites chosen');
+  // Hand-made: the three Lozère addresses of conseillers-numeriques-2022.csv have this form.
+  assert.equal(cleanAddress('nul nul rue principale'), 'rue principale');
+  assert.equal(cleanAddress('null'), '');
+  assert.equal(cleanAddress('12 Grande-Rue, Nully'), '12 Grande-Rue, Nully');
+});
