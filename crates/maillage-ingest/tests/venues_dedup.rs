@@ -12,7 +12,9 @@ use std::sync::OnceLock;
 use maillage_core::{InseeCode, Placement, Position, Venue};
 use maillage_ingest::registry;
 use maillage_ingest::reproject::{default_reprojector, position};
-use maillage_ingest::venues::{MergeReason, NEAR_M, VenueLoad, read_venue_dir};
+use maillage_ingest::venues::{
+    FAR_M, MergeReason, NEAR_M, VenueLoad, normalized_name, read_venue_dir,
+};
 
 fn load() -> VenueLoad {
     let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
@@ -265,4 +267,101 @@ fn precision_and_recall_on_the_hand_labelled_sample() {
     assert!(precision >= 0.95, "précision {precision:.3}");
     // Measured 0.802: the misses are listed above (far-apart geocodes, unrelated names).
     assert!(recall >= 0.78, "rappel {recall:.3}");
+}
+
+/// Source row id → (name, postal code), read from the real files.
+fn real_rows() -> HashMap<String, (String, String)> {
+    let mut rows = HashMap::new();
+    let dir = shared_data().join("venues");
+    for path in maillage_ingest::venues::venue_files(&dir).unwrap() {
+        let mut csv = csv::Reader::from_path(&path).unwrap();
+        for rec in csv.records() {
+            let rec = rec.unwrap();
+            rows.insert(rec[0].to_string(), (rec[2].to_string(), rec[4].to_string()));
+        }
+    }
+    rows
+}
+
+#[test]
+#[ignore = "needs the shared data (../shared/data)"]
+fn the_examples_of_issue_9_are_merged_or_kept_apart() {
+    let load = real_load();
+    let of = venue_of(load);
+    let rows = real_rows();
+    // Cordais: one building, three rows under two names.
+    let cordais = [
+        "france-services-2023-986",
+        "conseillers-numeriques-2022-62ac31ca8255a806e299d149",
+        "rhinocc-occitanie-Ref_0839",
+    ];
+    assert!(cordais.iter().all(|id| of[id] == of[cordais[0]]));
+    // Networks sharing a name and SIRET: one venue per town at most.
+    for (pattern, towns) in [
+        ("sambre avesnois", 7),
+        ("maison landaise de la solidarite", 5),
+    ] {
+        let ids: Vec<&String> = rows
+            .iter()
+            .filter(|(id, (nom, _))| {
+                normalized_name(nom).contains(pattern) && of.contains_key(id.as_str())
+            })
+            .map(|(id, _)| id)
+            .collect();
+        let mut venues: Vec<usize> = ids.iter().map(|id| of[id.as_str()]).collect();
+        venues.sort_unstable();
+        venues.dedup();
+        let mut postal: Vec<&str> = ids.iter().map(|id| rows[id.as_str()].1.as_str()).collect();
+        postal.sort_unstable();
+        postal.dedup();
+        println!(
+            "{pattern} : {} lignes, {} codes postaux, {} lieux",
+            ids.len(),
+            postal.len(),
+            venues.len()
+        );
+        assert!(postal.len() >= towns, "{pattern}");
+        assert!(venues.len() >= postal.len(), "{pattern}");
+    }
+    // No merge across départements (postal codes of two départements in one venue).
+    let mut across = Vec::new();
+    for v in &load.venues {
+        let mut deps: Vec<&str> = v
+            .sources
+            .iter()
+            .filter_map(|s| rows.get(&s.id).map(|r| r.1.get(..2).unwrap_or("")))
+            .filter(|d| !d.is_empty())
+            .collect();
+        deps.sort_unstable();
+        deps.dedup();
+        if deps.len() > 1 {
+            across.push(format!(
+                "{:?}",
+                v.sources.iter().map(|s| &s.id).collect::<Vec<_>>()
+            ));
+        }
+    }
+    println!(
+        "{} lieux mêlant deux départements : {across:?}",
+        across.len()
+    );
+    assert!(across.len() <= 5, "{across:?}");
+    // Every link of exact points is within FAR_M.
+    assert!(
+        load.report
+            .merged
+            .links
+            .iter()
+            .all(|l| l.evidence.distance_m.is_none_or(|d| d <= FAR_M))
+    );
+    let m = &load.report.merged;
+    println!(
+        "{} lieux ; {} groupes, {} lignes fusionnées ; liens {:?} ; ambigus {} ; réseaux séparés {}",
+        load.venues.len(),
+        m.groups,
+        m.rows_merged,
+        m.links_by_reason,
+        m.town_hall_ambiguous,
+        m.same_pivot_and_name_apart
+    );
 }

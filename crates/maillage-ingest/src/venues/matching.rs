@@ -382,7 +382,7 @@ pub enum MergeReason {
     SameNameNearby,
     /// Same house number, street and postal code (names may differ).
     SameAddress,
-    /// Similar names at the same or a near point, or on the same street.
+    /// Same or similar names within 150 m, backed by the point, the street or a contact.
     SimilarNameNearby,
     /// A row placed at its town hall, with the same name and postal code, an agreeing
     /// address or contact, and a score of 4; the only such candidate.
@@ -396,7 +396,9 @@ impl MergeReason {
             MergeReason::ExactDuplicate => "doublon dans une même source (même nom, même adresse)",
             MergeReason::SameNameNearby => "même nom à moins de 50 m",
             MergeReason::SameAddress => "même adresse (numéro, voie, code postal)",
-            MergeReason::SimilarNameNearby => "noms proches au même point ou dans la même rue",
+            MergeReason::SimilarNameNearby => {
+                "noms identiques ou proches à moins de 150 m, avec même point, même rue ou même contact"
+            }
             MergeReason::TownHallSameName => {
                 "lieu placé à la mairie : même nom, même code postal, même adresse ou même contact"
             }
