@@ -247,6 +247,14 @@ pub(crate) fn merge(rows: Vec<Placed>, schema: &Schema) -> (Vec<Venue>, MergeRep
     // Rows placed at a town hall: only rows of the same name and postal code near that
     // town hall are candidates, and the row joins a venue only when its candidates all
     // belong to one venue.
+    // Per root: does the group hold a row placed by its own coordinates?
+    let mut exact_in: Vec<bool> = vec![false; n];
+    for (i, r) in rows.iter().enumerate() {
+        if r.placement == Placement::Exact {
+            let root = sets.find(i);
+            exact_in[root] = true;
+        }
+    }
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, e) in evidence.iter().enumerate() {
         if !e.name.is_empty() {
@@ -272,7 +280,13 @@ pub(crate) fn merge(rows: Vec<Placed>, schema: &Schema) -> (Vec<Venue>, MergeRep
                 found.push((j, reason, s));
             }
         }
-        let mut roots: Vec<usize> = found.iter().map(|(j, ..)| sets.find(*j)).collect();
+        // Only venues with a row of their own coordinates can be told apart; other
+        // town-hall rows among the candidates are the same evidence.
+        let mut roots: Vec<usize> = found
+            .iter()
+            .map(|(j, ..)| sets.find(*j))
+            .filter(|&r| exact_in[r])
+            .collect();
         roots.sort_unstable();
         roots.dedup();
         if roots.len() > 1 {
@@ -280,7 +294,10 @@ pub(crate) fn merge(rows: Vec<Placed>, schema: &Schema) -> (Vec<Venue>, MergeRep
             continue;
         }
         for (j, reason, s) in found {
+            let exact = exact_in[sets.find(i)] || exact_in[sets.find(j)];
             link(&rows, &mut report, &mut sets, (i, j), reason, s);
+            let root = sets.find(i);
+            exact_in[root] = exact;
         }
     }
 
