@@ -365,3 +365,39 @@ fn the_examples_of_issue_9_are_merged_or_kept_apart() {
         m.same_pivot_and_name_apart
     );
 }
+
+#[test]
+fn town_hall_rows_merge_only_with_a_unique_agreeing_venue() {
+    let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
+        .join("tests/fixtures/venues/dedup-town-hall");
+    let r = default_reprojector();
+    let hall = position(&*r, 2.1481, 43.9289).unwrap();
+    let load = read_venue_dir(&dir, national_schema(), &|c| {
+        (c.as_str() == "81004").then_some(hall)
+    })
+    .unwrap();
+    // Same name, same number and street (abbreviations expanded): merged, at the point.
+    let media = venue_with_source(&load, "p-1");
+    assert_eq!(source_ids(media), ["p-1", "q-1"]);
+    assert_eq!(media.placement, Placement::Exact);
+    // "Maison des Services, 2 rue Exemple" names two venues 1 km apart: ambiguous.
+    assert_eq!(source_ids(venue_with_source(&load, "p-2")), ["p-2"]);
+    assert_eq!(source_ids(venue_with_source(&load, "q-2")), ["q-2"]);
+    assert_eq!(source_ids(venue_with_source(&load, "q-3")), ["q-3"]);
+    // Same name without address or contact: not enough.
+    assert_eq!(source_ids(venue_with_source(&load, "p-3")), ["p-3"]);
+    // One file, one address, two names: two venues.
+    assert_eq!(source_ids(venue_with_source(&load, "q-4")), ["q-4"]);
+    assert_eq!(source_ids(venue_with_source(&load, "q-5")), ["q-5"]);
+    let m = &load.report.merged;
+    assert_eq!(load.venues.len(), 7);
+    assert_eq!(m.town_hall_ambiguous, 1);
+    assert_eq!(m.links.len(), 1);
+    assert_eq!(m.links[0].reason, MergeReason::TownHallSameName);
+    assert_eq!(m.links[0].evidence.distance_m, None);
+    let text = load.report.to_string();
+    assert!(
+        text.contains("1 lignes placées à la mairie dont le nom désigne plusieurs lieux"),
+        "{text}"
+    );
+}
