@@ -299,7 +299,10 @@ fn the_examples_of_issue_9_are_merged_or_kept_apart() {
     // "Destination Multimédia" of Belin-Béliet (Gironde) shares its name and SIRET with
     // the Cergy venue, but is placed at its own town hall over 500 km away: kept apart.
     let gironde = of["aidants-connect-2024-7c0f9a57-25fe-473d-96c2-37efa4d5dd36"];
-    assert_ne!(gironde, of["conseillers-numeriques-2022-62b0238d8255a806e299df61"]);
+    assert_ne!(
+        gironde,
+        of["conseillers-numeriques-2022-62b0238d8255a806e299df61"]
+    );
     assert_eq!(load.venues[gironde].sources.len(), 1);
     // Networks sharing a name and SIRET: one venue per town at most.
     for (pattern, towns) in [
