@@ -117,7 +117,7 @@ fn the_report_counts_rows_venues_and_links_per_reason() {
     assert_eq!(r.venues, 8);
     assert_eq!(r.merged.groups, 2);
     assert_eq!(r.merged.rows_merged, 2);
-    assert_eq!(r.merged.links(MergeReason::SameNameNearby), 2);
+    assert_eq!(r.merged.links_for(MergeReason::SameNameNearby), 2);
     assert_eq!(r.merged.links.len(), 2);
     let first = &r.merged.links[0];
     assert_eq!(

@@ -210,11 +210,11 @@ fn duplicates_are_merged_with_every_source_remembered() {
     assert_eq!((m.groups, m.rows_merged), (1_070, 1_334));
     assert_eq!(load.venues.len(), 9_642 - 1_334);
     assert_eq!(m.links.len(), 1_334);
-    assert_eq!(m.links(MergeReason::ExactDuplicate), 92);
-    assert_eq!(m.links(MergeReason::SameNameNearby), 671);
-    assert_eq!(m.links(MergeReason::SameAddress), 444);
-    assert_eq!(m.links(MergeReason::SimilarNameNearby), 127);
-    assert_eq!(m.links(MergeReason::TownHallSameName), 0);
+    assert_eq!(m.links_for(MergeReason::ExactDuplicate), 92);
+    assert_eq!(m.links_for(MergeReason::SameNameNearby), 671);
+    assert_eq!(m.links_for(MergeReason::SameAddress), 444);
+    assert_eq!(m.links_for(MergeReason::SimilarNameNearby), 127);
+    assert_eq!(m.links_for(MergeReason::TownHallSameName), 0);
     assert_eq!(m.same_pivot_and_name_apart, 40);
     let sources: usize = load.venues.iter().map(|v| v.sources.len()).sum();
     assert_eq!(sources, 9_642);

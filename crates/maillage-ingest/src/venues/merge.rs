@@ -55,7 +55,7 @@ pub struct MergeReport {
 
 impl MergeReport {
     /// Links made for one reason.
-    pub fn links(&self, reason: MergeReason) -> usize {
+    pub fn links_for(&self, reason: MergeReason) -> usize {
         self.links_by_reason.get(&reason).copied().unwrap_or(0)
     }
 }
