@@ -242,7 +242,7 @@ fn json_rows_are_located_by_their_index_in_the_array() {
     let load =
         read_venue_files(&[dir.join("b-reseau.json")], national_schema(), &|_| None).unwrap();
     let lines: Vec<u64> = load.venues.iter().map(|v| v.sources[0].line).collect();
-    assert_eq!(lines, [0, 1, 2, 3]);
+    assert_eq!(lines, [0, 1, 2, 3, 4]);
     assert!(load.venues.iter().all(|v| v.placement == Placement::Exact));
     assert_eq!(load.report.locate("b-reseau.json", 2), "élément 2");
 }

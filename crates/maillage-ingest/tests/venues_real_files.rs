@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use maillage_core::{InseeCode, Placement, Position, Zone};
 use maillage_ingest::registry;
 use maillage_ingest::reproject::default_reprojector;
-use maillage_ingest::venues::{RejectKind, VenueLoad, read_venue_dir, venue_files};
+use maillage_ingest::venues::{MergeReason, RejectKind, VenueLoad, read_venue_dir, venue_files};
 
 fn venues_dir() -> Option<PathBuf> {
     let data = std::env::var_os("MAILLAGE_DATA_DIR")
@@ -163,7 +163,7 @@ fn new_caledonia_rows_are_placed_in_their_own_zone() {
 }
 
 #[test]
-fn les_cabannes_cnfs_and_rhinocc_rows_merge_but_not_the_differently_named_france_services() {
+fn les_cabannes_rows_merge_into_one_venue_under_two_names() {
     let Some(load) = without_town_halls() else {
         return;
     };
@@ -176,23 +176,29 @@ fn les_cabannes_cnfs_and_rhinocc_rows_merge_but_not_the_differently_named_france
     let ids = |v: &maillage_core::Venue| -> Vec<String> {
         v.sources.iter().map(|s| s.id.clone()).collect()
     };
-    // Same name "COMMUNAUTE DE COMMUNES DU CORDAIS ET DU CAUSSE 4C", same point.
+    // "COMMUNAUTE DE COMMUNES DU CORDAIS ET DU CAUSSE 4C" (CNFS, RhinOcc) and "France
+    // services l'Escale de la 4C" are one building: same address, same point.
     let cc = with("conseillers-numeriques-2022-62ac31ca8255a806e299d149");
     assert_eq!(
         ids(cc),
         [
             "conseillers-numeriques-2022-62ac31ca8255a806e299d149",
+            "france-services-2023-986",
             "rhinocc-occitanie-Ref_0839"
         ]
     );
-    // RhinOcc is the more recent row (2022-12-21); the CNFS row brings its SIRET.
-    assert_eq!(cc.record.date_maj, "2022-12-21");
+    // France Services is the most recent row (2023-07-06); the CNFS row brings its SIRET.
+    assert_eq!(cc.record.date_maj, "2023-07-06");
     assert_eq!(cc.record.pivot, "20003406400010");
-    // "France services l'Escale de la 4C" is the same building under another name:
-    // the rules do not merge it.
-    let fs = with("france-services-2023-986");
-    assert_eq!(ids(fs), ["france-services-2023-986"]);
-    assert_eq!(fs.position.distance_m(&cc.position), Some(0.0));
+    let reasons: Vec<MergeReason> = load
+        .report
+        .merged
+        .links
+        .iter()
+        .filter(|l| l.rows.iter().any(|r| r.id == "france-services-2023-986"))
+        .map(|l| l.reason)
+        .collect();
+    assert_eq!(reasons, [MergeReason::SameAddress]);
 }
 
 #[test]
@@ -201,8 +207,15 @@ fn duplicates_are_merged_with_every_source_remembered() {
         return;
     };
     let m = &load.report.merged;
-    assert_eq!((m.groups, m.rows_merged), (725, 803));
-    assert_eq!(load.venues.len(), 9_642 - 803);
+    assert_eq!((m.groups, m.rows_merged), (1_070, 1_334));
+    assert_eq!(load.venues.len(), 9_642 - 1_334);
+    assert_eq!(m.links.len(), 1_334);
+    assert_eq!(m.links_for(MergeReason::ExactDuplicate), 92);
+    assert_eq!(m.links_for(MergeReason::SameNameNearby), 671);
+    assert_eq!(m.links_for(MergeReason::SameAddress), 444);
+    assert_eq!(m.links_for(MergeReason::SimilarNameNearby), 127);
+    assert_eq!(m.links_for(MergeReason::TownHallSameName), 0);
+    assert_eq!(m.same_pivot_and_name_apart, 40);
     let sources: usize = load.venues.iter().map(|v| v.sources.len()).sum();
     assert_eq!(sources, 9_642);
     let multi_file = load

@@ -2,16 +2,16 @@
 //! [`crate::venues`]).
 
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use maillage_core::{Placement, Position, Venue, VenueId, VenueRecord, VenueSource, Zone};
 use serde::Serialize;
 
+use super::matching::{
+    Evidence, FAR_M, MergeReason, PairScore, TOWN_HALL_RADIUS_M, exact_duplicate, score,
+};
 use super::schema::Schema;
 use super::validate::{multi_mut, set_text};
-
-/// Two rows with the same normalised name closer than this are the same venue.
-pub const SAME_PLACE_M: f64 = 50.0;
 
 /// A validated, placed row, in reading order.
 #[derive(Debug)]
@@ -22,17 +22,42 @@ pub(crate) struct Placed {
     pub source: VenueSource,
 }
 
+/// One merge: two source rows found to be the same venue, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MergeLink {
+    /// The two rows, in reading order.
+    pub rows: [VenueSource; 2],
+    /// The rule that merged them.
+    pub reason: MergeReason,
+    /// The evidence: distance, name score, address agreement, contact, SIRET, score.
+    #[serde(flatten)]
+    pub evidence: PairScore,
+}
+
 /// What the merge did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct MergeReport {
     /// Venues built from two rows or more.
     pub groups: usize,
     /// Rows folded into another row's venue (rows kept − venues).
     pub rows_merged: usize,
-    /// Links made by "same `pivot` and same name".
-    pub links_pivot_and_name: usize,
-    /// Links made by "same name within 50 m".
-    pub links_name_within_50m: usize,
+    /// Links per reason (a group of n rows has at least n − 1 links).
+    pub links_by_reason: BTreeMap<MergeReason, usize>,
+    /// Every link, in the order found.
+    pub links: Vec<MergeLink>,
+    /// Rows placed at a town hall whose name matched several distinct venues of the
+    /// commune: left apart, since the town hall cannot tell which one is meant.
+    pub town_hall_ambiguous: usize,
+    /// Pairs of rows with the same `pivot` and the same name placed more than 150 m
+    /// apart by their own coordinates: sites of one network, kept apart.
+    pub same_pivot_and_name_apart: usize,
+}
+
+impl MergeReport {
+    /// Links made for one reason.
+    pub fn links_for(&self, reason: MergeReason) -> usize {
+        self.links_by_reason.get(&reason).copied().unwrap_or(0)
+    }
 }
 
 /// Normalised name used to compare venues: lower case, accents and ligatures folded,
@@ -86,6 +111,25 @@ fn usable_pivot(pivot: &str) -> Option<&str> {
     (!p.is_empty() && !p.bytes().all(|b| b == b'0')).then_some(p)
 }
 
+/// The producer of a row: its file and, for files that aggregate several producers
+/// (PACA, Charente, Hauts-de-France), the producer named in its id.
+fn origin(source: &VenueSource) -> (&str, &'static str) {
+    const PRODUCERS: [&str; 6] = [
+        "france-services",
+        "conseiller-numerique",
+        "aidants-connect",
+        "france-tiers-lieux",
+        "dora",
+        "assembleurs",
+    ];
+    let producer = PRODUCERS
+        .iter()
+        .find(|p| source.id.contains(*p))
+        .copied()
+        .unwrap_or("");
+    (source.file.as_str(), producer)
+}
+
 struct UnionFind(Vec<usize>);
 
 impl UnionFind {
@@ -109,41 +153,67 @@ impl UnionFind {
     }
 }
 
+/// The decision for two rows: the reason they merge, with the evidence, or `None`.
+/// `distance_m` is `None` when one row is placed at a town hall.
+fn decide(
+    a: (&Placed, &Evidence),
+    b: (&Placed, &Evidence),
+    distance_m: Option<f64>,
+) -> Option<(MergeReason, PairScore)> {
+    let s = score(a.1, b.1, distance_m);
+    if origin(&a.0.source) == origin(&b.0.source) {
+        return exact_duplicate(a.1, b.1).then_some((MergeReason::ExactDuplicate, s));
+    }
+    s.reason().map(|r| (r, s))
+}
+
+/// Joins rows `i` and `j` and records why, unless they already are in one venue.
+fn link(
+    rows: &[Placed],
+    report: &mut MergeReport,
+    sets: &mut UnionFind,
+    (i, j): (usize, usize),
+    reason: MergeReason,
+    evidence: PairScore,
+) {
+    if sets.union(i, j) {
+        *report.links_by_reason.entry(reason).or_default() += 1;
+        let (lo, hi) = (i.min(j), i.max(j));
+        report.links.push(MergeLink {
+            rows: [rows[lo].source.clone(), rows[hi].source.clone()],
+            reason,
+            evidence,
+        });
+    }
+}
+
 /// Merges rows describing the same venue; venues come out in the order of their first row.
 pub(crate) fn merge(rows: Vec<Placed>, schema: &Schema) -> (Vec<Venue>, MergeReport) {
     let n = rows.len();
     let mut report = MergeReport::default();
     let mut sets = UnionFind((0..n).collect());
-
-    let mut name_ids: HashMap<String, u32> = HashMap::new();
-    let names: Vec<u32> = rows
+    let evidence: Vec<Evidence> = rows
         .iter()
-        .map(|r| {
-            let next = name_ids.len() as u32;
-            *name_ids
-                .entry(normalized_name(&r.record.nom))
-                .or_insert(next)
+        .map(|p| {
+            let r = &p.record;
+            Evidence::new(
+                &r.nom,
+                &r.commune,
+                &r.adresse,
+                &r.code_postal,
+                &r.telephone,
+                r.courriels.first().map_or("", String::as_str),
+                &r.pivot,
+            )
         })
         .collect();
-
-    // Rule 1: same pivot and same name, wherever the rows are.
-    let mut by_pivot: HashMap<(&str, u32), usize> = HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        if let Some(p) = usable_pivot(&r.record.pivot) {
-            let first = *by_pivot.entry((p, names[i])).or_insert(i);
-            if sets.union(first, i) {
-                report.links_pivot_and_name += 1;
-            }
-        }
-    }
-
-    // Rule 2: same name within 50 m, for rows placed by their own coordinates. A grid of
-    // 50 m cells per zone: a neighbour within 50 m lies in one of the 3×3 cells around.
+    // Rows placed by their own coordinates: every pair closer than FAR_M, found with a
+    // grid of FAR_M cells per zone (a neighbour lies in one of the 3×3 cells around).
     let cell_of = |p: &Position| -> (Zone, i64, i64) {
         (
             p.zone,
-            (p.xy[0] / SAME_PLACE_M).floor() as i64,
-            (p.xy[1] / SAME_PLACE_M).floor() as i64,
+            (p.xy[0] / FAR_M).floor() as i64,
+            (p.xy[1] / FAR_M).floor() as i64,
         )
     };
     let mut grid: HashMap<(Zone, i64, i64), Vec<usize>> = HashMap::new();
@@ -158,17 +228,103 @@ pub(crate) fn merge(rows: Vec<Placed>, schema: &Schema) -> (Vec<Venue>, MergeRep
                     continue;
                 };
                 for &j in others {
-                    let close = rows[j]
-                        .position
-                        .distance_m(&r.position)
-                        .is_some_and(|d| d <= SAME_PLACE_M);
-                    if names[j] == names[i] && close && sets.union(j, i) {
-                        report.links_name_within_50m += 1;
+                    let Some(d) = rows[j].position.distance_m(&r.position) else {
+                        continue;
+                    };
+                    if d > FAR_M {
+                        continue;
+                    }
+                    let found = decide((&rows[j], &evidence[j]), (r, &evidence[i]), Some(d));
+                    if let Some((reason, s)) = found {
+                        link(&rows, &mut report, &mut sets, (j, i), reason, s);
                     }
                 }
             }
         }
         grid.entry((zone, cx, cy)).or_default().push(i);
+    }
+
+    // Rows placed at a town hall: only rows of the same name and postal code near that
+    // town hall are candidates, and the row joins a venue only when its candidates all
+    // belong to one venue.
+    // Per root: does the group hold a row placed by its own coordinates?
+    let mut exact_in: Vec<bool> = vec![false; n];
+    for (i, r) in rows.iter().enumerate() {
+        if r.placement == Placement::Exact {
+            let root = sets.find(i);
+            exact_in[root] = true;
+        }
+    }
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in evidence.iter().enumerate() {
+        if !e.name.is_empty() {
+            by_name.entry(e.name.as_str()).or_default().push(i);
+        }
+    }
+    for i in 0..n {
+        if rows[i].placement != Placement::TownHall || evidence[i].postal.is_empty() {
+            continue;
+        }
+        let mut found: Vec<(usize, MergeReason, PairScore)> = Vec::new();
+        for &j in &by_name[evidence[i].name.as_str()] {
+            let near = rows[j]
+                .position
+                .distance_m(&rows[i].position)
+                .is_some_and(|d| d <= TOWN_HALL_RADIUS_M);
+            if j == i || evidence[j].postal != evidence[i].postal || !near {
+                continue;
+            }
+            if let Some((reason, s)) =
+                decide((&rows[i], &evidence[i]), (&rows[j], &evidence[j]), None)
+            {
+                found.push((j, reason, s));
+            }
+        }
+        // Only venues with a row of their own coordinates can be told apart; other
+        // town-hall rows among the candidates are the same evidence.
+        let mut roots: Vec<usize> = found
+            .iter()
+            .map(|(j, ..)| sets.find(*j))
+            .filter(|&r| exact_in[r])
+            .collect();
+        roots.sort_unstable();
+        roots.dedup();
+        if roots.len() > 1 {
+            report.town_hall_ambiguous += 1;
+            continue;
+        }
+        for (j, reason, s) in found {
+            let exact = exact_in[sets.find(i)] || exact_in[sets.find(j)];
+            link(&rows, &mut report, &mut sets, (i, j), reason, s);
+            let root = sets.find(i);
+            exact_in[root] = exact;
+        }
+    }
+
+    // Networks kept apart: same pivot and name, own points farther apart than FAR_M.
+    let mut by_pivot: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(p) = usable_pivot(&r.record.pivot)
+            && r.placement == Placement::Exact
+        {
+            by_pivot
+                .entry((p, evidence[i].name.as_str()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for members in by_pivot.values() {
+        for (k, &i) in members.iter().enumerate() {
+            for &j in &members[k + 1..] {
+                if rows[i]
+                    .position
+                    .distance_m(&rows[j].position)
+                    .is_none_or(|d| d > FAR_M)
+                {
+                    report.same_pivot_and_name_apart += 1;
+                }
+            }
+        }
     }
 
     let mut groups: Vec<Vec<usize>> = Vec::new();

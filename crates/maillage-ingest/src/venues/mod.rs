@@ -53,13 +53,33 @@
 //! (75056, 69123, 13055), with a warning.
 //!
 //! # Merging duplicates
-//! The same venue appears in several files, and sometimes twice in one file (one row per
-//! conseiller, or per registration). Two kept rows are the same venue when:
-//! 1. they have the same `pivot` (SIRET, RNA…; the all-zero placeholder does not count)
-//!    and the same normalised name ([`normalized_name`]), wherever they are placed; or
-//! 2. they have the same normalised name and lie within 50 m of each other, measured in
-//!    metres in the zone's projected CRS. Only rows placed by their own coordinates take
-//!    part: a town-hall position says nothing about where the venue is.
+//! The same venue appears in several files (PACA, Charente and Hauts-de-France
+//! re-publish CNFS and France Services rows), sometimes under another name, and
+//! sometimes twice in one file. Same name or same SIRET is not enough: networks share
+//! both across towns. Each pair of rows is compared on (module `matching`):
+//! - **name**: words of [`normalized_name`] without stop words; generic words
+//!   ("France services", "mairie", "médiathèque", "centre social"…) weigh 0.5, words of
+//!   the row's commune 0.3, others 1; the score is the weighted Dice coefficient (1 for
+//!   identical normalised names);
+//! - **address**: house number (bis/ter kept), street words (abbreviations expanded,
+//!   apostrophes and stop words dropped) and postal code: same number and street
+//!   ("numéro"), or same street with a number on one side only ("voie");
+//! - **distance** between the points, in metres in the zone's projected CRS;
+//! - **contact** (same phone or e-mail) and **pivot** (same SIRET/RNA; the all-zero
+//!   placeholder does not count).
+//!
+//! Score: name identical +3, ≥ 0.6 +2, ≥ 0.25 +1, shared words below that 0, no shared
+//! word −1; address "numéro" +2, "voie" +1; distance ≤ 10 m +2, ≤ 50 m +1; contact +1;
+//! pivot +1. Rows of **different sources** (a file, or a producer inside an aggregated
+//! file) merge at a score of 4 or more ([`MERGE_SCORE`]), and **never when their own
+//! points are more than 150 m apart** ([`FAR_M`]). Two rows of **one source** merge only
+//! as exact duplicates: same normalised name and same address. A row **placed at its
+//! town hall** (no coordinates) earns nothing for distance: it merges only with rows of
+//! the same normalised name and postal code within 10 km, scoring 4 or more with an
+//! agreeing address or contact (a SIRET names an organisation, not a site), and only
+//! when all such candidates already form one venue (otherwise it stays apart and is
+//! counted as ambiguous). Every merge is a [`MergeLink`] in [`MergeReport::links`] with
+//! its [`MergeReason`] and evidence; the report counts links per reason.
 //!
 //! The relation is transitive (A ~ B and B ~ C merge A, B and C). Rows of a group are
 //! ranked: first those with their own coordinates, then the most recent `date_maj`, then
@@ -71,6 +91,7 @@
 //! Venues whose `code_insee` disagrees with their point are reported by
 //! [`maillage_core::Catalog::new`].
 
+mod matching;
 mod merge;
 mod read;
 mod report;
@@ -83,7 +104,11 @@ use std::path::{Path, PathBuf};
 
 use maillage_core::{InseeCode, Placement, Position, Venue, VenueRecord, VenueSource, Zone};
 
-pub use merge::{MergeReport, SAME_PLACE_M, normalized_name};
+pub use matching::{
+    AddressMatch, FAR_M, MERGE_SCORE, MergeReason, NEAR_M, PairScore, SAME_POINT_M,
+    TOWN_HALL_RADIUS_M,
+};
+pub use merge::{MergeLink, MergeReport, normalized_name};
 pub use read::VenueFormat;
 pub use report::{FileError, FileReport, VenueReport};
 pub use schema::{SCHEMA_IN_VENUE_DIR, Schema};

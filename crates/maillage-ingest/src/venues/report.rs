@@ -154,13 +154,22 @@ impl fmt::Display for VenueReport {
             n(self.rejected()),
             n(self.warnings.len())
         )?;
+        let m = &self.merged;
         writeln!(
             f,
-            "\nDoublons : {} lignes fusionnées dans {} lieux (liens « même pivot et même nom » : {} ; « même nom à moins de 50 m » : {}).",
-            n(self.merged.rows_merged),
-            n(self.merged.groups),
-            n(self.merged.links_pivot_and_name),
-            n(self.merged.links_name_within_50m)
+            "\nDoublons : {} lignes fusionnées dans {} lieux. Liens par motif :",
+            n(m.rows_merged),
+            n(m.groups)
+        )?;
+        for (reason, count) in &m.links_by_reason {
+            writeln!(f, "  {} : {}", reason.label(), n(*count))?;
+        }
+        writeln!(
+            f,
+            "  non fusionnés : {} paires même pivot et même nom à plus de {} m (sites d'un réseau) ; {} lignes placées à la mairie dont le nom désigne plusieurs lieux de la commune",
+            n(m.same_pivot_and_name_apart),
+            super::matching::FAR_M,
+            n(m.town_hall_ambiguous)
         )?;
         writeln!(f, "Lieux après fusion : {}.", n(self.venues))?;
 
