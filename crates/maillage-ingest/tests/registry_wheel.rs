@@ -33,7 +33,7 @@ fn read(path: &Path) -> Result<Registry, IngestError> {
 }
 
 fn xz(text: &str) -> Vec<u8> {
-    let mut enc = xz2::write::XzEncoder::new(Vec::new(), 6);
+    let mut enc = liblzma::write::XzEncoder::new(Vec::new(), 6);
     enc.write_all(text.as_bytes()).unwrap();
     enc.finish().unwrap()
 }
