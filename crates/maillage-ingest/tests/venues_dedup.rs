@@ -43,6 +43,7 @@ fn the_fixture_distances_are_40_m_and_60_m_in_lambert_93() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn same_pivot_and_same_name_merge_even_far_apart() {
     let load = load();
     let v = venue_with_source(&load, "a-1");
@@ -70,6 +71,7 @@ fn same_pivot_and_same_name_merge_even_far_apart() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn same_name_within_50_m_merges_across_files() {
     let load = load();
     let v = venue_with_source(&load, "a-2");
@@ -82,6 +84,7 @@ fn same_name_within_50_m_merges_across_files() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn same_name_60_m_apart_is_not_merged() {
     let load = load();
     assert_eq!(source_ids(venue_with_source(&load, "a-3")), ["a-3"]);
@@ -89,6 +92,7 @@ fn same_name_60_m_apart_is_not_merged() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn different_names_5_m_apart_are_not_merged() {
     let load = load();
     assert_eq!(source_ids(venue_with_source(&load, "a-4")), ["a-4"]);
@@ -96,6 +100,7 @@ fn different_names_5_m_apart_are_not_merged() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_report_counts_rows_venues_and_links_per_rule() {
     let load = load();
     let r = &load.report;
@@ -116,6 +121,7 @@ fn the_report_counts_rows_venues_and_links_per_rule() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn town_hall_placements_do_not_take_part_in_the_distance_rule() {
     // Two rows with the same name and no coordinates in one commune sit at the same
     // town hall, but that position says nothing about where they are.
