@@ -68,13 +68,15 @@ define data-check
 endef
 
 # Release profile everywhere: tests share the artifacts of the served binary. A changed
-# snapshot (insta) fails the run and writes nothing: review with `cargo insta review`.
+# snapshot (insta) fails the run and writes nothing; snapshots are read from this clone
+# even when the test binary was built in another one.
+INSTA := INSTA_UPDATE=no INSTA_WORKSPACE_ROOT=$(CURDIR)
 UNIT_ARGS := --release --workspace --locked --exclude maillage-e2e
 PROJ_ARGS := --release --locked -p maillage-ingest --features proj
 unit:
 	$(call data-check,$(UNIT_ARGS))
-	INSTA_UPDATE=no $(CARGO) test $(UNIT_ARGS) -- $(DATA_TESTS)
-	INSTA_UPDATE=no $(CARGO) test $(PROJ_ARGS) -- $(DATA_TESTS)
+	$(INSTA) $(CARGO) test $(UNIT_ARGS) -- $(DATA_TESTS)
+	$(INSTA) $(CARGO) test $(PROJ_ARGS) -- $(DATA_TESTS)
 
 E2E_ARGS := --locked -p maillage-e2e --release
 e2e: build
