@@ -53,13 +53,41 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
-# Release profile everywhere: tests share the artifacts of the served binary.
-unit:
-	$(CARGO) test --release --workspace --locked --exclude maillage-e2e
-	$(CARGO) test --release --locked -p maillage-ingest --features proj
+# Tests that need the shared data are `#[ignore = "needs the shared data (../shared/data)"]`:
+# they run (`--include-ignored`) when it is present. Without it they are reported as
+# ignored, with a loud count first; under CI a missing data directory is an error.
+DATA_PRESENT := $(if $(MAILLAGE_DATA_DIR),$(wildcard $(MAILLAGE_DATA_DIR)/venues))
+DATA_TESTS := $(if $(DATA_PRESENT),--include-ignored,)
+# $(call data-check,CARGO TEST ARGUMENTS)
+define data-check
+	@if [ -z "$(DATA_PRESENT)" ]; then \
+	  if [ -n "$$CI" ]; then \
+	    echo "ERROR: no shared data (../shared/data or MAILLAGE_DATA_DIR): CI runs every test." >&2; \
+	    exit 1; \
+	  fi; \
+	  n=$$($(CARGO) test $(1) -- --ignored --list | grep -c ': test$$'); \
+	  echo "######################################################################"; \
+	  echo "## WARNING: no shared data (../shared/data or MAILLAGE_DATA_DIR)."; \
+	  echo "## $$n tests that need it are SKIPPED (reported as ignored below)."; \
+	  echo "######################################################################"; \
+	fi
+endef
 
+# Release profile everywhere: tests share the artifacts of the served binary. A changed
+# snapshot (insta) fails the run and writes nothing; snapshots are read from this clone
+# even when the test binary was built in another one.
+INSTA := INSTA_UPDATE=no INSTA_WORKSPACE_ROOT=$(CURDIR)
+UNIT_ARGS := --release --workspace --locked --exclude maillage-e2e
+PROJ_ARGS := --release --locked -p maillage-ingest --features proj
+unit:
+	$(call data-check,$(UNIT_ARGS))
+	$(INSTA) $(CARGO) test $(UNIT_ARGS) -- $(DATA_TESTS)
+	$(INSTA) $(CARGO) test $(PROJ_ARGS) -- $(DATA_TESTS)
+
+E2E_ARGS := --locked -p maillage-e2e --release
 e2e: build
-	MAILLAGE_BIN=$(BIN) $(CARGO) test --locked -p maillage-e2e --release -- --test-threads 1
+	$(call data-check,$(E2E_ARGS))
+	MAILLAGE_BIN=$(BIN) $(CARGO) test $(E2E_ARGS) -- --test-threads 1 $(DATA_TESTS)
 
 # `make run` in a fresh clone without ../shared: the registry layers alone must be served.
 first-run:

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use maillage_e2e::{Server, data_dir};
+use maillage_e2e::{Server, shared_data};
 
 use crate::ogc_clients::{feature_counts, gdal};
 
@@ -70,11 +70,9 @@ fn gdal_path(file: &Path) -> String {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn every_export_format_of_the_tarn_venues_opens_in_ogrinfo_with_crs_count_and_accents() {
-    if data_dir().is_none() {
-        eprintln!("données partagées absentes (MAILLAGE_DATA_DIR) : test ignoré");
-        return;
-    }
+    shared_data();
     let server = Server::start();
     let api = server.get_json("/collections/venues/items?departement=81&limit=5000");
     let matched = api["numberMatched"].as_u64().unwrap();
@@ -158,11 +156,9 @@ fn every_export_format_of_the_tarn_venues_opens_in_ogrinfo_with_crs_count_and_ac
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn communes_of_the_tarn_export_as_lambert93_multipolygons_in_shapefile_and_geopackage() {
-    if data_dir().is_none() {
-        eprintln!("données partagées absentes (MAILLAGE_DATA_DIR) : test ignoré");
-        return;
-    }
+    shared_data();
     let server = Server::start();
     let api = server.get_json("/collections/communes/items?departement=81&limit=1&properties=code");
     let matched = api["numberMatched"].as_u64().unwrap();

@@ -1,6 +1,6 @@
 //! The real server with the real registry and data directory.
 
-use maillage_e2e::{Server, cache_dir};
+use maillage_e2e::{Server, cache_dir, shared_data};
 
 #[test]
 fn the_server_loads_every_commune_of_france_and_answers_health() {
@@ -97,11 +97,9 @@ fn without_the_registry_the_server_still_starts_and_says_what_is_missing() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn import_check_reports_counts_and_rejected_rows_in_french() {
-    let Some(data) = maillage_e2e::data_dir() else {
-        println!("skipped: no shared data");
-        return;
-    };
+    let data = shared_data();
     let dir = std::env::temp_dir().join(format!("maillage-check-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     // A hand-made venue file: one valid row, one with an invalid `services` value.
@@ -182,11 +180,9 @@ fn import_check_reports_counts_and_rejected_rows_in_french() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn without_the_national_schema_the_venues_layer_is_missing_and_says_how_to_add_it() {
-    let Some(data) = maillage_e2e::data_dir() else {
-        println!("skipped: no shared data");
-        return;
-    };
+    let data = shared_data();
     let dir = std::env::temp_dir().join(format!("maillage-no-schema-{}", std::process::id()));
     let venues = dir.join("venues");
     std::fs::create_dir_all(&venues).expect("temp dir");

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::process::Command;
 use std::time::Instant;
 
-use maillage_e2e::{Server, binary, cache_dir, data_dir};
+use maillage_e2e::{Server, binary, cache_dir, shared_data};
 use serde_json::{Value, json};
 
 /// POSTs a body with a content type; returns status, headers of interest and body.
@@ -52,14 +52,6 @@ pub fn compute_ms(timing: &str) -> f64 {
 }
 
 /// True (with a message) when the shared data is absent.
-pub fn skip() -> bool {
-    if data_dir().is_none() {
-        eprintln!("données partagées absentes (MAILLAGE_DATA_DIR) : test ignoré");
-        return true;
-    }
-    false
-}
-
 fn by_code(resp: &Value) -> HashMap<String, Value> {
     resp["communes"]
         .as_array()
@@ -70,10 +62,9 @@ fn by_code(resp: &Value) -> HashMap<String, Value> {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_tarn_has_its_314_communes_and_served_plus_unserved_population_is_the_total() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     let r = post_json(
         &s,
@@ -126,10 +117,9 @@ fn the_tarn_has_its_314_communes_and_served_plus_unserved_population_is_the_tota
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_permanence_at_an_unserved_town_hall_serves_it_and_makes_no_commune_worse() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     let base = json!({"territory": {"departements": ["81"]}, "threshold_minutes": 12});
     let before = post_json(&s, "/api/gaps", &base);
@@ -196,10 +186,9 @@ fn a_permanence_at_an_unserved_town_hall_serves_it_and_makes_no_commune_worse() 
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn bad_gap_requests_get_a_json_400_in_french() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     let cases: [(&str, &str, &str); 9] = [
         (
@@ -265,10 +254,9 @@ fn bad_gap_requests_get_a_json_400_in_french() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn gaps_come_as_geojson_csv_and_from_a_get_with_the_same_results() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     let body = json!({"territory": {"departements": ["81"]}, "threshold_minutes": 12}).to_string();
     let (status, _, text) = post(&s, "/api/gaps?f=geojson", "application/json", &body);
@@ -306,10 +294,9 @@ fn gaps_come_as_geojson_csv_and_from_a_get_with_the_same_results() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_gaps_collection_matches_the_api_and_gdal_reads_it() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     let page = s.get_json("/collections/gaps/items?departement=81&limit=1000");
     let features = page["features"].as_array().unwrap();
@@ -362,10 +349,9 @@ fn the_gaps_collection_matches_the_api_and_gdal_reads_it() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_gaps_collection_takes_threshold_filter_and_ifn_parameters_in_every_format() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     let query =
         "threshold=10&services=Aide%20aux%20d%C3%A9marches%20administratives&ifn_model=ifn2020";
@@ -443,11 +429,9 @@ fn the_gaps_collection_takes_threshold_filter_and_ifn_parameters_in_every_format
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_cli_writes_314_tarn_rows_with_a_header() {
-    let Some(data) = data_dir() else {
-        eprintln!("données partagées absentes (MAILLAGE_DATA_DIR) : test ignoré");
-        return;
-    };
+    let data = shared_data();
     let dir = std::env::temp_dir().join(format!("maillage-e2e-gaps-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("gaps.csv");

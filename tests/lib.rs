@@ -32,6 +32,15 @@ pub fn data_dir() -> Option<PathBuf> {
         .filter(|p| p.join("venues").is_dir())
 }
 
+/// The real data directory for the tests that need it: they are
+/// `#[ignore = "needs the shared data (../shared/data)"]`, run with `--include-ignored`,
+/// and panic here when it is absent, never pass without it.
+pub fn shared_data() -> PathBuf {
+    data_dir().unwrap_or_else(|| {
+        panic!("needs the shared data: set MAILLAGE_DATA_DIR or put it in ../shared/data")
+    })
+}
+
 /// The registry cache (`MAILLAGE_CACHE_DIR`, else `data/cache`).
 pub fn cache_dir() -> PathBuf {
     std::env::var_os("MAILLAGE_CACHE_DIR")

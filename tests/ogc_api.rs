@@ -5,15 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
 
-use maillage_e2e::{Server, data_dir, root};
-
-fn skip() -> bool {
-    if data_dir().is_none() {
-        eprintln!("données partagées absentes (MAILLAGE_DATA_DIR) : test ignoré");
-        return true;
-    }
-    false
-}
+use maillage_e2e::{Server, root, shared_data};
 
 fn get_with_accept(server: &Server, path: &str, accept: &str) -> (u16, String, String) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -56,10 +48,9 @@ fn tarn_bbox(server: &Server) -> [f64; 4] {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_root_is_the_landing_page_for_api_clients_and_the_map_for_browsers() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let server = Server::start();
     let (status, media, body) = get_with_accept(&server, "/", "application/json");
     assert_eq!(status, 200);
@@ -92,10 +83,9 @@ fn the_root_is_the_landing_page_for_api_clients_and_the_map_for_browsers() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn tarn_venues_page_through_the_bbox_without_loss_or_repetition() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let server = Server::start();
     let b = tarn_bbox(&server);
     let bbox = format!("{},{},{},{}", b[0], b[1], b[2], b[3]);
@@ -131,10 +121,9 @@ fn tarn_venues_page_through_the_bbox_without_loss_or_repetition() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn crs_changes_coordinates_and_axis_order_and_is_announced() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let server = Server::start();
     let albi = server.get_json("/collections/town-halls/items/81004");
     let lonlat = albi["geometry"]["coordinates"].clone();
@@ -172,10 +161,9 @@ fn crs_changes_coordinates_and_axis_order_and_is_announced() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn malformed_requests_get_ogc_json_errors_never_text() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let server = Server::start();
     for (path, status) in [
         ("/collections/venues/items?bbox=1,2,x,4", 400),
@@ -239,10 +227,9 @@ fn schemathesis() -> PathBuf {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn schemathesis_finds_no_failure_against_the_openapi_document() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let server = Server::start();
     let st = schemathesis();
     let out = Command::new(&st)

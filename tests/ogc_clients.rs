@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use maillage_e2e::{Server, data_dir};
+use maillage_e2e::{Server, shared_data};
 
 /// Runs a GDAL command line tool and returns its standard output.
 pub fn gdal(tool: &str, args: &[&str]) -> String {
@@ -38,19 +38,10 @@ pub fn feature_counts(ogrinfo: &str) -> Vec<(String, u64)> {
     out
 }
 
-fn skip() -> bool {
-    if data_dir().is_none() {
-        eprintln!("données partagées absentes (MAILLAGE_DATA_DIR) : test ignoré");
-        return true;
-    }
-    false
-}
-
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn ogrinfo_lists_every_collection_with_its_feature_count_and_crs() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let server = Server::start();
     let collections = server.get_json("/collections");
     let expected: Vec<(String, u64)> = collections["collections"]
@@ -94,10 +85,9 @@ fn ogrinfo_lists_every_collection_with_its_feature_count_and_crs() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn ogr2ogr_copies_the_venues_of_the_tarn_into_a_geopackage_with_their_attributes() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let server = Server::start();
     let api = server.get_json("/collections/venues/items?departement=81&limit=5000");
     let matched = api["numberMatched"].as_u64().unwrap();

@@ -4,12 +4,12 @@
 
 use std::collections::HashSet;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use maillage_e2e::{Server, binary, cache_dir, data_dir};
+use maillage_e2e::{Server, binary, cache_dir, shared_data};
 use serde_json::{Value, json};
 
-use crate::gaps::{post, post_json, skip};
+use crate::gaps::{post, post_json};
 
 const DAY_MINUTES: f64 = 420.0;
 const SERVICE: f64 = 120.0;
@@ -121,39 +121,35 @@ fn assert_budgets(r: &Value, stops: &[(String, f64)]) {
 }
 
 #[test]
-fn tarn_tours_from_albi_answer_within_a_second_of_solving_and_respect_every_budget() {
-    if skip() {
-        return;
-    }
+#[ignore = "needs the shared data (../shared/data)"]
+fn tarn_tours_from_albi_respect_every_budget_and_repeat_with_the_same_seed() {
+    shared_data();
     let s = Server::start();
     // At the default 20 minutes a single Tarn commune is unserved; at 10 minutes 97
     // communes with a town hall are, which makes a real tour problem.
     let stops = unserved_tarn(&s, 10.0);
     assert!(stops.len() > 50, "{}", stops.len());
-    let started = Instant::now();
-    let r = post_json(&s, "/api/plan/tours", &tarn_request(&stops));
-    let wall = started.elapsed();
-    let solve = r["solver"]["elapsed_ms"].as_u64().unwrap();
+    // The longest time limit: the iteration bound ends the search (its speed is the
+    // `tours` bench of maillage-plan), so the same seed gives the same plan.
+    let mut req = tarn_request(&stops);
+    req["time_limit_ms"] = json!(30_000);
+    let r = post_json(&s, "/api/plan/tours", &req);
     eprintln!(
-        "Tarn, {} stops, 10 days: solve {solve} ms, HTTP {:.0} ms, {} iterations",
+        "Tarn, {} stops, 10 days: solve {} ms, {} iterations",
         stops.len(),
-        wall.as_secs_f64() * 1000.0,
+        r["solver"]["elapsed_ms"],
         r["solver"]["iterations"]
     );
-    assert!(solve < 1000, "{}", r["solver"]);
     assert_budgets(&r, &stops);
     assert!(r["total_weight"].as_f64().unwrap() > 0.0);
-    // Same request, same seed, the search ended on its iteration bound: same plan.
-    assert_eq!(r["solver"]["stopped_by_time"], false);
-    let again = post_json(&s, "/api/plan/tours", &tarn_request(&stops));
+    let again = post_json(&s, "/api/plan/tours", &req);
     assert_eq!(again["days"], r["days"]);
 }
 
 #[test]
-fn tarn_tours_over_every_commune_without_a_venue_end_on_their_iteration_bound() {
-    if skip() {
-        return;
-    }
+#[ignore = "needs the shared data (../shared/data)"]
+fn tarn_tours_over_every_commune_without_a_venue_respect_every_budget() {
+    shared_data();
     let s = Server::start();
     // The plan crate's benchmark definition: communes where no venue stands.
     let page = s.get_json("/collections/communes/items?departement=81&limit=1000");
@@ -175,15 +171,13 @@ fn tarn_tours_over_every_commune_without_a_venue_end_on_their_iteration_bound() 
         stops.len(),
         r["solver"]["elapsed_ms"]
     );
-    assert_eq!(r["solver"]["stopped_by_time"], false, "{}", r["solver"]);
     assert_budgets(&r, &stops);
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_tour_plan_comes_as_geojson_lines_and_points_and_as_csv() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     let stops = unserved_tarn(&s, 10.0);
     let body = tarn_request(&stops).to_string();
@@ -217,10 +211,9 @@ fn a_tour_plan_comes_as_geojson_lines_and_points_and_as_csv() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn sites_with_a_matrix_reach_the_brute_force_optimum() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     // Hand-made instance: 6 demand points, 4 candidates, costs in minutes.
     let weights = [5.0, 1.0, 3.0, 2.0, 4.0, 1.0];
@@ -289,10 +282,9 @@ fn sites_with_a_matrix_reach_the_brute_force_optimum() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn sites_without_candidates_choose_among_the_unserved_communes_of_the_demand() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     let gaps = post_json(
         &s,
@@ -348,10 +340,9 @@ fn sites_without_candidates_choose_among_the_unserved_communes_of_the_demand() {
 }
 
 #[test]
-fn oversized_or_invalid_plans_get_a_quick_clear_refusal() {
-    if skip() {
-        return;
-    }
+#[ignore = "needs the shared data (../shared/data)"]
+fn oversized_or_invalid_plans_get_a_clear_refusal() {
+    shared_data();
     let s = Server::start();
     let stops: Vec<Value> = (0..100_000)
         .map(|k| json!({"id": format!("s{k}"), "lon": 2.0 + (k % 1000) as f64 * 1e-4, "lat": 44.0}))
@@ -367,7 +358,6 @@ fn oversized_or_invalid_plans_get_a_quick_clear_refusal() {
     );
     assert_eq!(status, 413, "{text}");
     assert!(text.contains("100000") && text.contains("2000"), "{text}");
-    assert!(took < Duration::from_secs(3), "{took:?}");
     let cases = [
         (
             "/api/plan/tours",
@@ -425,10 +415,9 @@ fn oversized_or_invalid_plans_get_a_quick_clear_refusal() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_sites_and_tours_collections_plan_every_departement_with_unserved_communes() {
-    if skip() {
-        return;
-    }
+    shared_data();
     let s = Server::start();
     let gaps = post_json(
         &s,
@@ -525,11 +514,9 @@ fn the_sites_and_tours_collections_plan_every_departement_with_unserved_communes
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_cli_plans_sites_and_tours_from_point_files() {
-    let Some(data) = data_dir() else {
-        eprintln!("données partagées absentes (MAILLAGE_DATA_DIR) : test ignoré");
-        return;
-    };
+    let data = shared_data();
     let dir = std::env::temp_dir().join(format!("maillage-e2e-plan-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let run = |args: &[&str]| {

@@ -80,7 +80,7 @@ impl Wheel {
             .archive
             .by_name(name)
             .map_err(|e| fmt(format!("membre « {name} » absent ou illisible : {e}")))?;
-        let mut xz = xz2::read::XzDecoder::new(entry);
+        let mut xz = liblzma::read::XzDecoder::new(entry);
         let mut out = Vec::new();
         xz.read_to_end(&mut out).map_err(|e| {
             fmt(format!(

@@ -30,8 +30,9 @@ fn first_accented(dbf: &Dbf) -> (usize, String) {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_shapefile_without_its_shx_is_an_error_naming_the_missing_file() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("no-shx");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["shx"]);
     let err = read(&shp, &defaults()).unwrap_err();
@@ -40,8 +41,9 @@ fn a_shapefile_without_its_shx_is_an_error_naming_the_missing_file() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_shapefile_without_its_dbf_is_an_error_naming_the_missing_file() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("no-dbf");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["dbf"]);
     let err = read(&shp, &defaults()).unwrap_err();
@@ -50,8 +52,9 @@ fn a_shapefile_without_its_dbf_is_an_error_naming_the_missing_file() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_shapefile_without_prj_is_an_error_unless_the_crs_is_given() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("no-prj");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["prj"]);
     let err = read(&shp, &defaults()).unwrap_err();
@@ -67,8 +70,9 @@ fn a_shapefile_without_prj_is_an_error_unless_the_crs_is_given() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn an_unknown_prj_is_an_error_naming_the_prj_and_its_crs() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("unknown-prj");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["prj"]);
     // `projinfo EPSG:3857 -o WKT1_ESRI` (PROJ 9.1.1).
@@ -88,8 +92,9 @@ fn an_unknown_prj_is_an_error_naming_the_prj_and_its_crs() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_prj_that_disagrees_with_the_coordinates_rejects_every_feature_with_a_hint() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("wrong-prj");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["prj"]);
     // Lambert-93 metres declared as WGS84 degrees.
@@ -109,8 +114,9 @@ fn a_prj_that_disagrees_with_the_coordinates_rejects_every_feature_with_a_hint()
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_latin1_dbf_declared_latin1_reads_the_same_names_as_the_utf8_original() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("latin1-declared");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["dbf", "cpg"]);
     let mut dbf = Dbf::read(&src.join("communes_81_l93.dbf"));
@@ -134,8 +140,9 @@ fn a_latin1_dbf_declared_latin1_reads_the_same_names_as_the_utf8_original() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_latin1_dbf_declared_utf8_is_an_error_naming_the_record_and_the_field() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("latin1-as-utf8");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["dbf"]);
     let mut dbf = Dbf::read(&src.join("communes_81_l93.dbf"));
@@ -171,8 +178,9 @@ fn a_latin1_dbf_declared_utf8_is_an_error_naming_the_record_and_the_field() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn without_cpg_the_encoding_is_detected_from_the_content() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("no-cpg");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["cpg"]);
     let utf8 = read(&shp, &defaults()).unwrap();
@@ -194,8 +202,9 @@ fn without_cpg_the_encoding_is_detected_from_the_content() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn an_unknown_cpg_is_an_error_naming_the_cpg_and_its_label() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("unknown-cpg");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["cpg"]);
     std::fs::write(tmp.path("communes_81_l93.cpg"), "Shift_JIS\n").unwrap();
@@ -208,8 +217,9 @@ fn an_unknown_cpg_is_an_error_naming_the_cpg_and_its_label() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn records_without_code_with_an_invalid_code_or_a_repeated_code_are_rejected_alone() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("bad-codes");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &["dbf"]);
     let mut dbf = Dbf::read(&src.join("communes_81_l93.dbf"));
@@ -260,8 +270,9 @@ fn records_without_code_with_an_invalid_code_or_a_repeated_code_are_rejected_alo
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_truncated_dbf_or_shp_is_an_error_not_a_panic() {
-    let Some(src) = tarn_shp_dir() else { return };
+    let src = tarn_shp_dir();
     let tmp = TempDir::new("truncated");
     let shp = copy_shapefile(&src, "communes_81_l93", &tmp.0, &[]);
     let dbf = std::fs::read(src.join("communes_81_l93.dbf")).unwrap();

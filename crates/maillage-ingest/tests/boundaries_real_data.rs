@@ -15,8 +15,8 @@ use maillage_ingest::boundaries::{
 };
 use maillage_ingest::reproject::{Proj4rs, Reproject, default_reprojector};
 
-fn complete() -> Option<PathBuf> {
-    boundaries_support::data_dir().map(|d| d.join("communes/complete-cog2026"))
+fn complete() -> PathBuf {
+    boundaries_support::data_dir().join("communes/complete-cog2026")
 }
 
 fn read(path: PathBuf, r: &dyn Reproject) -> BoundaryFile {
@@ -32,8 +32,9 @@ fn by_code(file: &BoundaryFile) -> BTreeMap<String, &maillage_ingest::boundaries
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_tarn_lambert93_shapefile_gives_314_communes_with_their_attributes() {
-    let Some(dir) = complete() else { return };
+    let dir = complete();
     let r = default_reprojector();
     let file = read(dir.join("shp/communes_81_l93.shp"), r.as_ref());
     assert_eq!(file.format, BoundaryFormat::Shapefile);
@@ -65,8 +66,9 @@ fn the_tarn_lambert93_shapefile_gives_314_communes_with_their_attributes() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn accented_names_of_the_tarn_shapefile_are_intact() {
-    let Some(dir) = complete() else { return };
+    let dir = complete();
     let file = read(dir.join("shp/communes_81_l93.shp"), &Proj4rs::new());
     let accented: Vec<&str> = file
         .features
@@ -89,8 +91,9 @@ fn accented_names_of_the_tarn_shapefile_are_intact() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn lambert93_and_wgs84_shapefiles_give_the_same_polygons() {
-    let Some(dir) = complete() else { return };
+    let dir = complete();
     let r = default_reprojector();
     let l93 = read(dir.join("shp/communes_81_l93.shp"), r.as_ref());
     let wgs = read(dir.join("shp/communes_81_wgs84.shp"), r.as_ref());
@@ -115,8 +118,9 @@ fn lambert93_and_wgs84_shapefiles_give_the_same_polygons() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_geojson_layers_give_314_tarn_and_152_lozere_communes_that_match_the_shapefile() {
-    let Some(dir) = complete() else { return };
+    let dir = complete();
     let r = default_reprojector();
     let tarn = read(dir.join("communes_81.geojson"), r.as_ref());
     assert_eq!(tarn.format, BoundaryFormat::GeoJson);
@@ -145,8 +149,9 @@ fn the_geojson_layers_give_314_tarn_and_152_lozere_communes_that_match_the_shape
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_folder_read_keeps_commune_layers_and_skips_departement_and_epci_layers() {
-    let Some(dir) = complete() else { return };
+    let dir = complete();
     let r = default_reprojector();
     let layer = read_boundary_dir(&dir, &BoundaryOptions::default(), r.as_ref()).unwrap();
     let files: Vec<String> = layer

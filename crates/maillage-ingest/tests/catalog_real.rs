@@ -11,13 +11,13 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Loaded once for every test of this file.
-fn real_catalog() -> Option<&'static (Catalog, ImportReport)> {
-    static CATALOG: std::sync::OnceLock<Option<(Catalog, ImportReport)>> =
-        std::sync::OnceLock::new();
-    CATALOG.get_or_init(load).as_ref()
+/// Panics when the data is absent: the tests that call it are `#[ignore]`d.
+fn real_catalog() -> &'static (Catalog, ImportReport) {
+    static CATALOG: std::sync::OnceLock<(Catalog, ImportReport)> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(load)
 }
 
-fn load() -> Option<(Catalog, ImportReport)> {
+fn load() -> (Catalog, ImportReport) {
     let root =
         PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default()).join("../..");
     let cache = std::env::var_os("MAILLAGE_CACHE_DIR")
@@ -27,28 +27,26 @@ fn load() -> Option<(Catalog, ImportReport)> {
         .map(PathBuf::from)
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| root.join("../shared/data"));
-    if !cache.join(maillage_ingest::registry::WHEEL_FILE).is_file() || !data.join("venues").is_dir()
-    {
-        println!("skipped: registry wheel or shared data absent");
-        return None;
-    }
-    Some(
-        load_catalog(
-            &LoadOptions {
-                cache_dir: cache,
-                data_dir: Some(data),
-            },
-            &(),
-        )
-        .expect("the real data loads"),
+    assert!(
+        cache.join(maillage_ingest::registry::WHEEL_FILE).is_file() && data.join("venues").is_dir(),
+        "needs the registry wheel (make data) in {} and the shared data in {}",
+        cache.display(),
+        data.display()
+    );
+    load_catalog(
+        &LoadOptions {
+            cache_dir: cache,
+            data_dir: Some(data),
+        },
+        &(),
     )
+    .expect("the real data loads")
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn real_catalog_queries_agree_with_brute_force() {
-    let Some((cat, report)) = real_catalog() else {
-        return;
-    };
+    let (cat, report) = real_catalog();
     assert_eq!(cat.communes.len(), 34_875);
     assert!(cat.venues.len() > 10_000, "{}", cat.venues.len());
     assert!(report.venues.is_some());
@@ -125,10 +123,9 @@ fn real_catalog_queries_agree_with_brute_force() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn venues_are_assigned_to_the_commune_containing_them() {
-    let Some((cat, _)) = real_catalog() else {
-        return;
-    };
+    let (cat, _) = real_catalog();
     let mut assigned = 0;
     for v in &cat.venues {
         if let Some(code) = v.commune {
@@ -188,10 +185,9 @@ fn venues_are_assigned_to_the_commune_containing_them() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn every_layer_is_loaded_and_states_its_provenance() {
-    let Some((cat, _)) = real_catalog() else {
-        return;
-    };
+    let (cat, _) = real_catalog();
     for id in [
         "communes",
         "town-halls",

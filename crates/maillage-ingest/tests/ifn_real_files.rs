@@ -1,5 +1,5 @@
-//! IFN readers on the real files of the shared data directory (skipped, with a message,
-//! when it is absent). Expected counts come from the shared data README, section 2.
+//! IFN readers on the real files of the shared data directory (`#[ignore]`d: run with
+//! `--include-ignored`; they panic when it is absent). Expected counts come from the shared data README, section 2.
 #![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use maillage_core::{EpciSiren, InseeCode};
 use maillage_ingest::ifn;
 
-fn ifn_dir() -> Option<PathBuf> {
+/// Panics when absent: the tests that call it are `#[ignore]`d.
+fn ifn_dir() -> PathBuf {
     let data = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -15,12 +16,12 @@ fn ifn_dir() -> Option<PathBuf> {
                 .join("../../../shared/data")
         });
     let dir = data.join("ifn");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("{} absent : test ignoré", dir.display());
-        None
-    }
+    assert!(
+        dir.is_dir(),
+        "needs the shared data: {} absent (set MAILLAGE_DATA_DIR)",
+        dir.display()
+    );
+    dir
 }
 
 fn code(s: &str) -> InseeCode {
@@ -28,8 +29,9 @@ fn code(s: &str) -> InseeCode {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn ifn2020_communes_has_34797_rows_with_their_provenance() {
-    let Some(dir) = ifn_dir() else { return };
+    let dir = ifn_dir();
     let t = ifn::read_ifn2020_communes(&dir.join(ifn::IFN2020_COMMUNES_FILE)).unwrap();
     assert!(
         t.rejections.is_empty(),
@@ -55,8 +57,9 @@ fn ifn2020_communes_has_34797_rows_with_their_provenance() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn ifn2020_zero_on_the_interfaces_axis_is_read_as_missing() {
-    let Some(dir) = ifn_dir() else { return };
+    let dir = ifn_dir();
     let t = ifn::read_ifn2020_communes(&dir.join(ifn::IFN2020_COMMUNES_FILE)).unwrap();
     // team-48 communes have every scale filled, so a None there was a 0 in the file
     // (3,470 communes at département scale, counted in the file).
@@ -75,8 +78,9 @@ fn ifn2020_zero_on_the_interfaces_axis_is_read_as_missing() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn ifn2020_iris_has_49427_rows_grouped_by_current_commune() {
-    let Some(dir) = ifn_dir() else { return };
+    let dir = ifn_dir();
     let t = ifn::read_ifn2020_iris(&dir.join(ifn::IFN2020_IRIS_FILE)).unwrap();
     assert!(
         t.rejections.is_empty(),
@@ -100,8 +104,9 @@ fn ifn2020_iris_has_49427_rows_grouped_by_current_commune() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn ifn2023_communes_has_35008_rows_and_marseille_is_empty() {
-    let Some(dir) = ifn_dir() else { return };
+    let dir = ifn_dir();
     let t = ifn::read_ifn2023_communes(&dir.join(ifn::IFN2023_COMMUNES_FILE)).unwrap();
     assert!(t.rejections.is_empty());
     assert_eq!(t.len(), 35_008);
@@ -115,8 +120,9 @@ fn ifn2023_communes_has_35008_rows_and_marseille_is_empty() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn ifn2023_epci_has_1254_epci_and_rejects_the_no_epci_row() {
-    let Some(dir) = ifn_dir() else { return };
+    let dir = ifn_dir();
     let t = ifn::read_ifn2023_epci(&dir.join(ifn::IFN2023_EPCI_FILE)).unwrap();
     assert_eq!(t.len(), 1_254);
     assert_eq!(t.rejections.len(), 1);

@@ -9,7 +9,8 @@ use maillage_ingest::IngestError;
 use maillage_ingest::registry::{self, Registry, read_wheel};
 use maillage_ingest::reproject::default_reprojector;
 
-fn real_wheel() -> Option<PathBuf> {
+/// Panics when absent: the tests that call it are `#[ignore]`d.
+fn real_wheel() -> PathBuf {
     let cache = std::env::var_os("MAILLAGE_CACHE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -17,15 +18,12 @@ fn real_wheel() -> Option<PathBuf> {
                 .join("../../data/cache")
         });
     let wheel = cache.join(registry::WHEEL_FILE);
-    if wheel.is_file() {
-        Some(wheel)
-    } else {
-        println!(
-            "skipped: {} absent (run `maillage data fetch`)",
-            wheel.display()
-        );
-        None
-    }
+    assert!(
+        wheel.is_file(),
+        "needs the registry wheel: {} absent (make data)",
+        wheel.display()
+    );
+    wheel
 }
 
 fn read(path: &Path) -> Result<Registry, IngestError> {
@@ -33,7 +31,7 @@ fn read(path: &Path) -> Result<Registry, IngestError> {
 }
 
 fn xz(text: &str) -> Vec<u8> {
-    let mut enc = xz2::write::XzEncoder::new(Vec::new(), 6);
+    let mut enc = liblzma::write::XzEncoder::new(Vec::new(), 6);
     enc.write_all(text.as_bytes()).unwrap();
     enc.finish().unwrap()
 }
@@ -93,8 +91,9 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 #[test]
+#[ignore = "needs the registry wheel (make data)"]
 fn the_real_wheel_holds_every_commune_of_france_with_town_halls() {
-    let Some(wheel) = real_wheel() else { return };
+    let wheel = real_wheel();
     let reg = read(&wheel).unwrap();
     assert_eq!(reg.communes.len(), 34_875);
     assert!(
@@ -149,8 +148,9 @@ fn a_hand_made_wheel_reads_hours_postal_codes_and_boundaries() {
 }
 
 #[test]
+#[ignore = "needs the registry wheel (make data)"]
 fn a_truncated_wheel_is_a_fatal_error_that_says_so() {
-    let Some(real) = real_wheel() else { return };
+    let real = real_wheel();
     let dir = temp_dir("truncated");
     let bytes = std::fs::read(real).unwrap();
     let path = dir.join(registry::WHEEL_FILE);

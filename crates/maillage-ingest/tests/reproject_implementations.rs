@@ -294,4 +294,25 @@ proptest! {
             );
         }
     }
+
+    /// From Lambert-93 coordinates over metropolitan France and back.
+    #[test]
+    fn wgs84_round_trips_within_a_millimetre_from_lambert93_coordinates(
+        x in 100_000f64..1_250_000.0,
+        y in 6_040_000f64..7_120_000.0,
+    ) {
+        for r in reprojectors() {
+            let (lon, lat) = r.to_lonlat(2154, x, y).unwrap();
+            let (x2, y2) = r.from_lonlat(2154, lon, lat).unwrap();
+            prop_assert!(
+                (x2 - x).abs() < 1e-3 && (y2 - y).abs() < 1e-3,
+                "{}: ({x}, {y}) -> ({lon}, {lat}) -> ({x2}, {y2})", r.name()
+            );
+            let (lon2, lat2) = r.to_lonlat(2154, x2, y2).unwrap();
+            prop_assert!(
+                (lon2 - lon).abs() < 1e-6 && (lat2 - lat).abs() < 1e-6,
+                "{}: ({lon}, {lat}) -> ({lon2}, {lat2})", r.name()
+            );
+        }
+    }
 }

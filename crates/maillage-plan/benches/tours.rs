@@ -1,5 +1,6 @@
 //! Criterion benches of the tour planner: TSPLIB kroA100 / lin318 (fixed iteration
-//! budgets) and the Tarn real case (10 days from Albi, 7-hour days, 2-hour permanences).
+//! budgets), the Tarn real case (10 days from Albi, 7-hour days, 2-hour permanences) and
+//! the refusal of an oversized request (100,000 hand-made stops around Albi).
 //! Instances come from `data/instances/fetch.sh`; the Tarn case from the shared data.
 
 #[path = "common/instances.rs"]
@@ -10,7 +11,9 @@ mod tarn;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use maillage_plan::tours::{TspOptions, solve_tour_request, solve_tsp};
+use maillage_plan::tours::{
+    TourPlace, TourRequest, TourStopInput, TspOptions, solve_tour_request, solve_tsp,
+};
 
 fn tsp(c: &mut Criterion) {
     let list = match instances::tsplib(400) {
@@ -52,5 +55,42 @@ fn tarn_case(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, tsp, tarn_case);
+/// Over `MAX_STOPS`: refused before any work, however many stops come.
+fn refusal(c: &mut Criterion) {
+    let req = TourRequest {
+        base: TourPlace {
+            lon: Some(2.148),
+            lat: Some(43.929),
+            ..TourPlace::default()
+        },
+        stops: (0..100_000)
+            .map(|k| TourStopInput {
+                id: k.to_string(),
+                lon: Some(2.0 + (k % 300) as f64 * 0.001),
+                lat: Some(43.9 + (k / 300) as f64 * 0.001),
+                ..TourStopInput::default()
+            })
+            .collect(),
+        days: Some(10),
+        ..serde_json::from_str(r#"{"base": {"lon": 2.148, "lat": 43.929}, "stops": []}"#)
+            .expect("a minimal tour request")
+    };
+    // The body the server receives: parsing it is most of the work of a 413.
+    let body = serde_json::to_string(&req).expect("a serialisable request");
+    eprintln!("body of 100,000 stops: {:.1} MB", body.len() as f64 / 1e6);
+    let mut g = c.benchmark_group("tours");
+    g.bench_function("refusal of 100,000 stops", |b| {
+        b.iter(|| solve_tour_request(&req).expect_err("over the stop limit"))
+    });
+    g.sample_size(20);
+    g.bench_function("parse and refuse a body of 100,000 stops", |b| {
+        b.iter(|| {
+            let req: TourRequest = serde_json::from_str(&body).expect("a valid body");
+            solve_tour_request(&req).expect_err("over the stop limit")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, tsp, tarn_case, refusal);
 criterion_main!(benches);

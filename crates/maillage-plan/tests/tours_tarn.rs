@@ -1,4 +1,4 @@
-//! The Tarn real case on the shared data (skipped with a message when the data is absent).
+//! The Tarn real case on the shared data (`#[ignore]`d: run with `--include-ignored`).
 
 #![allow(clippy::unwrap_used)]
 
@@ -8,11 +8,9 @@ mod tarn;
 use maillage_plan::tours::solve_tour_request;
 
 #[test]
+#[ignore = "needs the shared data (../shared/data)"]
 fn tarn_ten_days_from_albi_fill_seven_hour_days_with_the_most_fragile_unserved_communes() {
-    let Some(dir) = tarn::data_dir() else {
-        println!("données partagées absentes (MAILLAGE_DATA_DIR) : test du Tarn ignoré");
-        return;
-    };
+    let dir = tarn::data_dir().expect("needs the shared data (set MAILLAGE_DATA_DIR)");
     let (req, no_ifn) = tarn::tarn_request(&dir);
     assert!(
         req.stops.len() > 200,

@@ -5,28 +5,26 @@
 
 use std::path::{Path, PathBuf};
 
-/// The shared data directory: `MAILLAGE_DATA_DIR`, else `../../../shared/data`.
-pub fn data_dir() -> Option<PathBuf> {
+/// The shared data directory: `MAILLAGE_DATA_DIR`, else `../../../shared/data`. Panics
+/// when absent: the tests that need it are `#[ignore]`d, run with `--include-ignored`.
+pub fn data_dir() -> PathBuf {
     let dir = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default())
                 .join("../../../shared/data")
         });
-    if dir.join("communes").is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipped: no shared data at {} (set MAILLAGE_DATA_DIR)",
-            dir.display()
-        );
-        None
-    }
+    assert!(
+        dir.join("communes").is_dir(),
+        "needs the shared data: {}/communes absent (set MAILLAGE_DATA_DIR)",
+        dir.display()
+    );
+    dir
 }
 
 /// The real Tarn Shapefile pair (`communes/complete-cog2026/shp/`).
-pub fn tarn_shp_dir() -> Option<PathBuf> {
-    data_dir().map(|d| d.join("communes/complete-cog2026/shp"))
+pub fn tarn_shp_dir() -> PathBuf {
+    data_dir().join("communes/complete-cog2026/shp")
 }
 
 /// The hand-made fixtures of this crate.

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use maillage_ingest::venues::{SCHEMA_IN_VENUE_DIR, Schema, schema};
 
-/// The schema of `venues/schema/schema.json`; the venue tests cannot run without it.
+/// The schema of `venues/schema/schema.json`; the venue tests cannot run without it, so
+/// they are `#[ignore]`d (run with `--include-ignored`) and panic here when it is absent.
 pub fn national_schema() -> &'static Schema {
     let dir = std::env::var_os("MAILLAGE_DATA_DIR")
         .map(PathBuf::from)
@@ -16,6 +17,6 @@ pub fn national_schema() -> &'static Schema {
         });
     let path = dir.join("venues").join(SCHEMA_IN_VENUE_DIR);
     schema::load(&path).unwrap_or_else(|e| {
-        panic!("the venue tests need the national schema (set MAILLAGE_DATA_DIR): {e}")
+        panic!("needs the shared data: the national venue schema (set MAILLAGE_DATA_DIR): {e}")
     })
 }
