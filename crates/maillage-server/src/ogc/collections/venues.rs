@@ -147,6 +147,7 @@ impl Venues {
             3 => Value::text(match v.placement {
                 Placement::Exact => "exacte",
                 Placement::TownHall => "mairie",
+                Placement::Commune => "commune",
             }),
             4 => Value::owned(
                 v.sources
