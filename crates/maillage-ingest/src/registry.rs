@@ -687,3 +687,48 @@ fn csv_error(path: &Path, member: &str, e: csv::Error) -> IngestError {
         message: format!("membre « {member} »{location} : CSV illisible : {e}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    /// A hand-made 0.1° square commune at 48° N (about 7.4 km × 11.1 km).
+    fn square() -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: 4.0, y: 48.0), (x: 4.1, y: 48.0), (x: 4.1, y: 48.1), (x: 4.0, y: 48.1)
+        ]])
+    }
+
+    /// Longitude degrees for `m` metres at 48.05° N.
+    fn east(m: f64) -> f64 {
+        m / (6_371_008.8 * std::f64::consts::PI / 180.0 * 48.05f64.to_radians().cos())
+    }
+
+    #[test]
+    fn a_town_hall_within_500_m_of_its_boundary_is_kept_beyond_it_is_not() {
+        let c = square();
+        assert_eq!(
+            check_town_hall(&c, [4.05, 48.05]),
+            (TownHallCheck::DansLaCommune, None)
+        );
+        let (check, d) = check_town_hall(&c, [4.1 + east(450.0), 48.05]);
+        assert_eq!(check, TownHallCheck::PresDeLaLimite);
+        assert!((d.unwrap_or(0.0) - 450.0).abs() < 2.0, "{d:?}");
+        let (check, d) = check_town_hall(&c, [4.1 + east(550.0), 48.05]);
+        assert_eq!(check, TownHallCheck::HorsCommune);
+        assert!((d.unwrap_or(0.0) - 550.0).abs() < 2.0, "{d:?}");
+        assert_eq!(
+            check_town_hall(&MultiPolygon(vec![]), [4.05, 48.05]),
+            (TownHallCheck::NonVerifie, None)
+        );
+    }
+
+    #[test]
+    fn a_town_hall_with_its_longitude_sign_flipped_is_outside() {
+        // Dinéault's case: 4.165563 instead of -4.165563.
+        let (check, d) = check_town_hall(&square(), [-4.05, 48.05]);
+        assert_eq!(check, TownHallCheck::HorsCommune);
+        assert!(d.unwrap_or(0.0) > 590_000.0, "{d:?}");
+    }
+}

@@ -459,7 +459,7 @@ fn same_departement(a: &str, b: &str) -> bool {
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     #[allow(clippy::unwrap_used)] // a constant pattern
     Regex::new(
-        r"(?i)^\s*(?:mairie|commune|ccas|cias|ville|centre (?:inter)?communal d.action sociale)\s+(?:(?:de\s+la|de\s+l'|de\s+l’|de|d'|d’|du|des)\s+)?(.+)$",
+        r"(?i)^\s*(?:mairie|commune|ccas|cias|ville|centre (?:inter)?communal d.action sociale)\s+(?:de\s+la\s+|de\s+l['’]\s*|de\s+|d['’]\s*|du\s+|des\s+)?(.+)$",
     )
     .unwrap()
 });
@@ -652,5 +652,247 @@ impl std::fmt::Display for LocationReport {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    //! Hand-made communes: 0.1° squares with real codes, names and postal codes, placed
+    //! side by side in Provence (positions are not the real ones).
+    use super::*;
+    use geo::{MultiPolygon, polygon};
+    use maillage_core::{Fragility, TownHallCheck};
+
+    fn commune(
+        code: &str,
+        name: &str,
+        postal: &[&str],
+        population: u32,
+        x0: f64,
+        hall: Option<[f64; 2]>,
+    ) -> Commune {
+        let r = crate::reproject::default_reprojector();
+        let boundary = MultiPolygon(vec![polygon![
+            (x: x0, y: 43.0), (x: x0 + 0.1, y: 43.0), (x: x0 + 0.1, y: 43.1), (x: x0, y: 43.1)
+        ]]);
+        let town_hall = hall.map(|[lon, lat]| {
+            let (check, d) = crate::registry::check_town_hall(&boundary, [lon, lat]);
+            TownHall {
+                position: position(&*r, lon, lat).unwrap(),
+                address: String::new(),
+                opening_hours: Vec::new(),
+                accessibility: String::new(),
+                accessibility_details: String::new(),
+                email: String::new(),
+                phone: String::new(),
+                website: String::new(),
+                location_check: check,
+                outside_by_m: d,
+            }
+        });
+        Commune {
+            code: code.parse().unwrap(),
+            name: name.into(),
+            population,
+            postal_codes: postal.iter().map(|p| p.to_string()).collect(),
+            departement: code.parse::<InseeCode>().unwrap().departement(),
+            epci: None,
+            boundary,
+            boundary_source: "hand-made".into(),
+            town_hall,
+            fragility: Fragility::default(),
+        }
+    }
+
+    fn communes() -> Vec<Commune> {
+        vec![
+            commune(
+                "83068",
+                "Grimaud",
+                &["83310"],
+                4_400,
+                6.0,
+                Some([6.05, 43.05]),
+            ),
+            commune(
+                "83042",
+                "Cogolin",
+                &["83310"],
+                11_800,
+                6.1,
+                Some([6.15, 43.05]),
+            ),
+            commune(
+                "57490",
+                "Moyenvic",
+                &["57630"],
+                370,
+                6.2,
+                Some([6.25, 43.05]),
+            ),
+            commune(
+                "01224",
+                "Loyettes",
+                &["01360"],
+                3_300,
+                6.3,
+                Some([6.35, 43.05]),
+            ),
+            commune(
+                "01004",
+                "Ambérieu-en-Bugey",
+                &["01500"],
+                14_700,
+                6.4,
+                Some([6.45, 43.05]),
+            ),
+            commune(
+                "01089",
+                "Château-Gaillard",
+                &["01500"],
+                2_300,
+                6.5,
+                Some([6.55, 43.05]),
+            ),
+            // Dinéault-like: its town hall point lies 100 km away.
+            commune(
+                "29044",
+                "Dinéault",
+                &["29150"],
+                1_900,
+                6.6,
+                Some([6.65, 44.05]),
+            ),
+            commune(
+                "35238",
+                "Rennes",
+                &["35000", "35200"],
+                220_000,
+                6.7,
+                Some([6.75, 43.05]),
+            ),
+        ]
+    }
+
+    fn with_directory(f: impl FnOnce(&CommuneDirectory<'_>)) {
+        let communes = communes();
+        let (halls, postal) = (HashMap::new(), HashMap::new());
+        f(&CommuneDirectory::new(&communes, &halls, &postal));
+    }
+
+    fn code(s: &str) -> InseeCode {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_declared_code_that_agrees_with_its_postal_code_is_kept() {
+        with_directory(|d| {
+            assert_eq!(
+                d.resolve("83068", "83310", "Grimaud", "France Services du Golfe"),
+                Resolution::Declared(code("83068"))
+            );
+        });
+    }
+
+    #[test]
+    fn mairie_de_x_takes_commune_x_when_it_shares_the_postal_code() {
+        with_directory(|d| {
+            let r = d.resolve("83068", "83310", "Grimaud", "Mairie de COGOLIN");
+            assert_eq!(r.code(), Some(code("83042")), "{r:?}");
+            assert!(matches!(r, Resolution::Corrected { .. }));
+            // A named commune of another postal code does not override the declared one.
+            let r = d.resolve("83068", "83310", "Grimaud", "CCAS de Loyettes");
+            assert_eq!(r, Resolution::Declared(code("83068")));
+        });
+    }
+
+    #[test]
+    fn a_four_digit_postal_code_is_padded_and_overrides_a_contradicting_code() {
+        with_directory(|d| {
+            let r = d.resolve("57490", "1360", "Moyenvic", "Mairie de Loyettes");
+            let Resolution::Corrected { to, why } = &r else {
+                panic!("{r:?}")
+            };
+            assert_eq!(*to, code("01224"));
+            assert!(why.contains("« 1360 » lu « 01360 »"), "{why}");
+        });
+    }
+
+    #[test]
+    fn an_ambiguous_postal_code_without_a_name_is_a_doubt_in_its_most_populous_commune() {
+        with_directory(|d| {
+            let r = d.resolve("57490", "01500", "Moyenvic", "France Services AGORA");
+            let Resolution::Doubtful { to, why } = &r else {
+                panic!("{r:?}")
+            };
+            assert_eq!(*to, code("01004"));
+            assert!(why.contains("couvre 2 communes"), "{why}");
+        });
+    }
+
+    #[test]
+    fn a_row_without_code_insee_is_found_by_postal_code_and_commune_name() {
+        with_directory(|d| {
+            let r = d.resolve("", "01500", "Chateau Gaillard", "Association X");
+            assert_eq!(r.code(), Some(code("01089")), "{r:?}");
+        });
+    }
+
+    #[test]
+    fn an_unknown_postal_code_without_a_known_name_cannot_be_placed() {
+        with_directory(|d| {
+            let r = d.resolve("57490", "13381", "Moyenvic", "CENTRE SOCIAL LA GARDE");
+            assert!(matches!(r, Resolution::Unresolved(_)), "{r:?}");
+        });
+    }
+
+    #[test]
+    fn a_town_hall_outside_its_commune_is_not_where_venues_go() {
+        with_directory(|d| {
+            let dineault = d.commune(&code("29044")).unwrap();
+            let hall = dineault.town_hall.as_ref().unwrap();
+            assert_eq!(hall.location_check, TownHallCheck::HorsCommune);
+            let (p, placement) = d.access_point(&code("29044")).unwrap();
+            assert_eq!(placement, Placement::Commune);
+            assert_eq!(d.commune_at(p.lonlat).map(|c| c.code), Some(code("29044")));
+            let (_, placement) = d.access_point(&code("83042")).unwrap();
+            assert_eq!(placement, Placement::TownHall);
+        });
+    }
+
+    #[test]
+    fn points_are_checked_against_the_declared_departement() {
+        with_directory(|d| {
+            // In Rennes (35) with a Rennes postal code: consistent.
+            assert_eq!(
+                d.check_point([6.75, 43.05], "", "35200", "Rennes"),
+                PointCheck::Consistent
+            );
+            // In Cogolin (83) with a Rennes postal code: the point is doubtful.
+            assert_eq!(
+                d.check_point([6.15, 43.05], "", "35200", "Rennes"),
+                PointCheck::OtherDepartement {
+                    found: code("83042")
+                }
+            );
+            // In Cogolin with a wrong postal code but the name Cogolin: the code is wrong.
+            assert_eq!(
+                d.check_point([6.15, 43.05], "", "64360", "COGOLIN"),
+                PointCheck::WrongCode {
+                    found: code("83042")
+                }
+            );
+            // In the sea south of every commune.
+            assert_eq!(
+                d.check_point([6.15, 42.9], "", "83310", "Cogolin"),
+                PointCheck::OutsideCommunes
+            );
+            // Saint-Martin (978) is not in the registry: nothing to check against.
+            assert_eq!(
+                d.check_point([6.15, 42.9], "", "97150", "Marigot"),
+                PointCheck::Consistent
+            );
+        });
     }
 }
