@@ -488,3 +488,25 @@ fn the_cli_writes_314_tarn_rows_with_a_header() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("code de commune inconnu"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 9: Dinéault's registry town hall sits in the Aube (longitude sign flipped); its
+/// access point is now a point inside the commune, in the Finistère, and it is not
+/// "served" by a venue of the Aube.
+#[test]
+#[ignore = "needs the shared data (../shared/data)"]
+fn issue_9_dineault_is_measured_from_the_finistere_not_from_the_aube() {
+    let s = Server::start();
+    let r = s.get_json("/api/gaps?commune=29044");
+    let c = &r["communes"][0];
+    assert_eq!(c["code"], "29044", "{r}");
+    assert_eq!(c["access_source"], "interior_point", "{c}");
+    let [lon, lat] = [&c["access_lonlat"][0], &c["access_lonlat"][1]].map(|v| v.as_f64().unwrap());
+    // Dinéault lies near 4.17° W, 48.22° N (Finistère); its wrong point was 4.17° E.
+    assert!(
+        (-4.4..-4.0).contains(&lon) && (48.1..48.35).contains(&lat),
+        "{c}"
+    );
+    let nearest = c["nearest"]["lonlat"][0].as_f64().unwrap();
+    assert!(nearest < -3.0, "nearest venue outside Brittany: {c}");
+    assert!(c["distance_km"].as_f64().unwrap() < 50.0, "{c}");
+}

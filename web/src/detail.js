@@ -87,6 +87,7 @@ export function venueCard(f, t, lang, { onCommune, onRemove } = {}) {
   return el('article', { class: 'card', 'data-kind': 'venue', 'data-venue': String(f.id) },
     el('h2', { tabindex: '-1' }, p.nom || t('venues.unnamed')),
     approx ? el('p', { class: 'notice' }, t('venues.approxExplain')) : null,
+    p.location_flags ? el('p', { class: 'notice' }, el('strong', {}, t('venues.doubtful')), ' ', p.location_warning || p.location_flags) : null,
     summary ? el('p', { class: 'summary' }, summary) : null,
     dl,
     el('div', { class: 'actions no-print' },

@@ -22,7 +22,7 @@ export function asList(value) {
 
 /** Whether a venue was placed at its town hall (no coordinates in the source). */
 export function isApprox(p) {
-  return p?.placement === 'mairie' || p?.placement === 'town-hall';
+  return ['mairie', 'town-hall', 'commune'].includes(p?.placement);
 }
 
 /** Creates an element: `el('button', {class: 'x', onclick}, 'text', child)`. */

@@ -114,7 +114,8 @@ pub struct Catalog {
 
 impl Catalog {
     /// Builds the catalog: sorts communes, indexes everything, assigns each venue to
-    /// the commune containing it and records disagreements with `code_insee`.
+    /// the commune containing it (else to its [`Venue::declared_commune`]) and records
+    /// disagreements with `code_insee`.
     pub fn new(
         mut communes: Vec<Commune>,
         mut venues: Vec<Venue>,
@@ -140,7 +141,8 @@ impl Catalog {
             let found = index
                 .area_containing(lon, lat, |i| &communes[i].boundary)
                 .map(|i| communes[i].code);
-            v.commune = found;
+            // A point in no commune (sea, dummy point) counts in its declared commune.
+            v.commune = found.or(v.declared_commune);
             let declared = v.record.code_insee.trim();
             // An arrondissement code (Paris, Lyon, Marseille) agrees with its commune.
             let agrees = match (declared.parse::<InseeCode>(), found) {

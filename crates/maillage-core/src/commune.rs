@@ -31,6 +31,11 @@ pub struct Commune {
 }
 
 impl Commune {
+    /// The town hall when its point can stand for the commune ([`TownHall::is_located`]).
+    pub fn located_town_hall(&self) -> Option<&TownHall> {
+        self.town_hall.as_ref().filter(|t| t.is_located())
+    }
+
     /// Bounding box `[west, south, east, north]` of the boundary, if it has one.
     pub fn bbox(&self) -> Option<[f64; 4]> {
         self.boundary
@@ -58,6 +63,46 @@ pub struct TownHall {
     pub phone: String,
     /// Web site.
     pub website: String,
+    /// How the point compares with the commune's boundary.
+    pub location_check: TownHallCheck,
+    /// Distance in metres from the point to the commune's boundary, when the point lies
+    /// outside it (`None`: inside, or not checked).
+    pub outside_by_m: Option<f64>,
+}
+
+impl TownHall {
+    /// Whether the point can stand for the commune (access point, venue placement):
+    /// false when it lies outside the commune beyond the tolerance.
+    pub fn is_located(&self) -> bool {
+        self.location_check != TownHallCheck::HorsCommune
+    }
+}
+
+/// Result of checking a town hall's point against its commune's boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TownHallCheck {
+    /// The commune has no boundary to check against.
+    #[default]
+    NonVerifie,
+    /// Inside the boundary.
+    DansLaCommune,
+    /// Outside, but within the tolerance of the boundary (coast, generalised boundary).
+    PresDeLaLimite,
+    /// Outside beyond the tolerance: not used as the commune's access point.
+    HorsCommune,
+}
+
+impl TownHallCheck {
+    /// The code used in the API and exports (`hors_commune`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TownHallCheck::NonVerifie => "non_verifie",
+            TownHallCheck::DansLaCommune => "dans_la_commune",
+            TownHallCheck::PresDeLaLimite => "pres_de_la_limite",
+            TownHallCheck::HorsCommune => "hors_commune",
+        }
+    }
 }
 
 /// Days of the week, French names as in the registry.

@@ -176,6 +176,38 @@ pub enum Placement {
     Exact,
     /// No coordinates in the source: placed at the town hall of its `code_insee`.
     TownHall,
+    /// Placed at a point inside its declared commune, whose town hall has no reliable
+    /// position (the point the gap analysis uses for that commune).
+    Commune,
+}
+
+/// A doubt about a venue's position or commune.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationFlag {
+    /// The source's point lies in no commune (sea, abroad).
+    HorsCommune,
+    /// The source's point lies in another département than its declared code.
+    DepartementIncoherent,
+    /// The source's point, outside every commune, is shared by several venues (a dummy point).
+    PointPartage,
+    /// The declared commune was corrected (postal code, name) before placing the venue.
+    CommuneCorrigee,
+    /// The commune could not be established with certainty (ambiguous postal code…).
+    CommuneDouteuse,
+}
+
+impl LocationFlag {
+    /// The code used in the API and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocationFlag::HorsCommune => "hors_commune",
+            LocationFlag::DepartementIncoherent => "departement_incoherent",
+            LocationFlag::PointPartage => "point_partage",
+            LocationFlag::CommuneCorrigee => "commune_corrigee",
+            LocationFlag::CommuneDouteuse => "commune_douteuse",
+        }
+    }
 }
 
 /// One source row a venue was read from.
@@ -204,4 +236,11 @@ pub struct Venue {
     pub commune: Option<InseeCode>,
     /// Every source row merged into this venue.
     pub sources: Vec<VenueSource>,
+    /// Doubts about the position or the commune (empty: none).
+    pub location_flags: Vec<LocationFlag>,
+    /// The commune the record declares (`code_insee`, else resolved from the postal code
+    /// and the commune name); counts the venue there when its point lies in no commune.
+    pub declared_commune: Option<InseeCode>,
+    /// What was doubted or changed about the position, in French (empty: nothing).
+    pub location_note: String,
 }

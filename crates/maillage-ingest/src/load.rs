@@ -10,16 +10,15 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use geo::Area;
-use maillage_core::{
-    Catalog, Ifn2020, Ifn2023, InseeCode, IrisFragility, LayerInfo, LayerStatus, Position,
-};
+use maillage_core::{Catalog, Ifn2020, Ifn2023, InseeCode, IrisFragility, LayerInfo, LayerStatus};
 use serde::Serialize;
 
 use crate::boundaries::{BoundaryDir, BoundaryOptions, read_boundary_dir};
 use crate::ifn::{self, IfnTable};
 use crate::registry::{self, Registry};
+use crate::registry::{TOWN_HALL_TOLERANCE_M, TownHallOutside};
 use crate::reproject::{Reproject, default_reprojector};
-use crate::venues::{self, SCHEMA_IN_VENUE_DIR, VenueReport, read_venue_dir};
+use crate::venues::{self, CommuneDirectory, SCHEMA_IN_VENUE_DIR, VenueReport, read_venue_dir_in};
 use crate::{IngestError, IngestResult, Rejection};
 
 /// Where the data lives.
@@ -44,6 +43,89 @@ pub struct ImportReport {
     pub venues: Option<VenueReport>,
     /// Milliseconds spent per stage.
     pub timings_ms: BTreeMap<String, u128>,
+    /// Town halls whose registry point lies outside their commune.
+    pub town_halls: TownHallReport,
+}
+
+/// Town halls checked against their commune's boundary (a section of the import report).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TownHallReport {
+    /// Tolerance: a point outside the boundary by at most this is kept.
+    pub tolerance_m: f64,
+    /// Town halls with a point (communes and municipal arrondissements).
+    pub checked: usize,
+    /// Outside the boundary, within the tolerance (kept).
+    pub near_boundary: usize,
+    /// Outside beyond the tolerance: not used as access point nor to place venues.
+    pub outside: usize,
+    /// Town halls outside their commune per distance band (`0–500 m`, `500 m–5 km`,
+    /// `5–100 km`, `> 100 km`).
+    pub by_distance: BTreeMap<String, usize>,
+    /// Every town hall outside its commune, farthest first.
+    pub list: Vec<TownHallOutside>,
+}
+
+impl TownHallReport {
+    /// Builds the section from the registry's list.
+    pub fn new(reg: &Registry) -> TownHallReport {
+        let mut by_distance = BTreeMap::new();
+        for t in &reg.town_halls_outside {
+            let band = match t.distance_m {
+                d if d <= TOWN_HALL_TOLERANCE_M => "1. 0–500 m (gardées)",
+                d if d <= 5_000.0 => "2. 500 m–5 km",
+                d if d <= 100_000.0 => "3. 5–100 km",
+                _ => "4. plus de 100 km",
+            };
+            *by_distance.entry(band.to_string()).or_default() += 1;
+        }
+        let outside = reg
+            .town_halls_outside
+            .iter()
+            .filter(|t| t.check == maillage_core::TownHallCheck::HorsCommune)
+            .count();
+        TownHallReport {
+            tolerance_m: TOWN_HALL_TOLERANCE_M,
+            checked: reg
+                .communes
+                .iter()
+                .filter(|c| c.town_hall.is_some())
+                .count()
+                + reg.arrondissement_town_halls.len(),
+            near_boundary: reg.town_halls_outside.len() - outside,
+            outside,
+            by_distance,
+            list: reg.town_halls_outside.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for TownHallReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "Mairies hors de leur commune : {} mairies contrôlées ; {} hors du contour à {} m au plus (gardées) ; {} au-delà (non utilisées : la commune prend un point intérieur).",
+            self.checked, self.near_boundary, self.tolerance_m, self.outside
+        )?;
+        for (band, n) in &self.by_distance {
+            writeln!(f, "  {} : {n}", &band[3..])?;
+        }
+        for t in self
+            .list
+            .iter()
+            .filter(|t| t.check == maillage_core::TownHallCheck::HorsCommune)
+        {
+            writeln!(
+                f,
+                "  {} {} : point ({:.6}, {:.6}) à {:.1} km de la commune",
+                t.code,
+                t.name,
+                t.lonlat[1],
+                t.lonlat[0],
+                t.distance_m / 1000.0
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Stages of a load, reported to a progress display.
@@ -278,6 +360,13 @@ pub fn load_catalog(
     }
     report.rejections.append(&mut reg.rejections);
     report.warnings.append(&mut reg.warnings);
+    report.town_halls = TownHallReport::new(&reg);
+    if report.town_halls.outside > 0 {
+        report.notes.push(format!(
+            "{} mairies du registre sont à plus de {} m hors de leur commune : leur point n'est utilisé ni comme point d'accès ni pour placer des lieux (détail : town_halls).",
+            report.town_halls.outside, TOWN_HALL_TOLERANCE_M
+        ));
+    }
 
     let mut layers = registry_layers(&reg, have_wheel);
     apply_boundaries(&mut reg, side.boundaries, &mut report, &mut layers);
@@ -299,17 +388,12 @@ pub fn load_catalog(
     let venues = match venue_dir.filter(|_| schema_path.as_ref().is_some_and(|p| p.is_file())) {
         Some(dir) => {
             let schema = venues::schema::load(&dir.join(SCHEMA_IN_VENUE_DIR))?;
-            let halls: HashMap<InseeCode, Position> = reg
-                .communes
-                .iter()
-                .filter_map(|c| c.town_hall.as_ref().map(|t| (c.code, t.position)))
-                .chain(
-                    reg.arrondissement_town_halls
-                        .iter()
-                        .map(|(code, t)| (*code, t.position)),
-                )
-                .collect();
-            let load = read_venue_dir(&dir, schema, &|code| halls.get(code).copied())?;
+            let directory = CommuneDirectory::new(
+                &reg.communes,
+                &reg.arrondissement_town_halls,
+                &reg.arrondissement_postal_codes,
+            );
+            let load = read_venue_dir_in(&dir, schema, &directory)?;
             layers.extend(venue_layers(&load.report, &load.venues));
             report
                 .rejections

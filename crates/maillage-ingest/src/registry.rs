@@ -8,10 +8,12 @@ use std::fs::File;
 use std::io::{BufReader, Cursor, Read};
 use std::path::{Path, PathBuf};
 
+use geo::MultiPolygon;
 use maillage_core::{
     Commune, Departement, DepartementCode, Epci, EpciSiren, Fragility, InseeCode, OpeningSlot,
-    TownHall, WEEKDAYS,
+    TownHall, TownHallCheck, WEEKDAYS, contains_point,
 };
+use serde::Serialize;
 
 use crate::reproject::{Reproject, position};
 use crate::wkb::{decode_hex, parse_multipolygon, parse_point};
@@ -46,6 +48,147 @@ pub struct Registry {
     /// Town halls of the municipal arrondissements of Paris, Lyon and Marseille (type ARM),
     /// by arrondissement code: venue files often give these codes.
     pub arrondissement_town_halls: HashMap<InseeCode, TownHall>,
+    /// Every town hall whose point lies outside its commune's boundary, farthest first.
+    pub town_halls_outside: Vec<TownHallOutside>,
+    /// Postal codes of the municipal arrondissements of Paris, Lyon and Marseille (the
+    /// wheel links `13002`, `75011`… to them, not to their city).
+    pub arrondissement_postal_codes: HashMap<InseeCode, Vec<String>>,
+}
+
+/// Town-hall points farther than this from their commune's boundary (outside it) are not
+/// used as the commune's access point nor to place venues. 500 m: the registry's
+/// boundaries are generalised (ADMIN EXPRESS) and coastal town halls sit on the shore
+/// line; an access point 500 m off changes an estimated travel time by under a minute
+/// (0.5 km × 1.3 / 50 km/h), and no town hall of the wheel is displaced by less than that
+/// into a neighbouring commune in a way that matters to the gap analysis.
+pub const TOWN_HALL_TOLERANCE_M: f64 = 500.0;
+
+/// A town hall whose point lies outside its commune's boundary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TownHallOutside {
+    /// The commune (or municipal arrondissement) code.
+    pub code: InseeCode,
+    /// Its name.
+    pub name: String,
+    /// The point, lon/lat.
+    pub lonlat: [f64; 2],
+    /// Distance from the point to the commune's boundary, metres.
+    pub distance_m: f64,
+    /// `pres_de_la_limite` (kept) or `hors_commune` (not used as access point).
+    pub check: TownHallCheck,
+}
+
+/// Checks a town-hall point against its commune's boundary: inside, outside within
+/// [`TOWN_HALL_TOLERANCE_M`], or outside beyond it (with the distance to the boundary in
+/// metres, equirectangular at the point's latitude: under 1 % off below 100 km).
+///
+/// ```
+/// use maillage_core::{TownHallCheck, geo::{polygon, MultiPolygon}};
+/// use maillage_ingest::registry::check_town_hall;
+/// // A 0.01° square (about 1.1 km × 0.8 km) near Albi.
+/// let c = MultiPolygon(vec![polygon![(x: 2.14, y: 43.92), (x: 2.15, y: 43.92), (x: 2.15, y: 43.93), (x: 2.14, y: 43.93)]]);
+/// assert_eq!(check_town_hall(&c, [2.145, 43.925]), (TownHallCheck::DansLaCommune, None));
+/// let (check, d) = check_town_hall(&c, [2.153, 43.925]);   // 240 m east
+/// assert_eq!(check, TownHallCheck::PresDeLaLimite);
+/// assert!((d.unwrap() - 240.0).abs() < 5.0);
+/// // The same point with its longitude sign flipped: hundreds of kilometres away.
+/// let (check, d) = check_town_hall(&c, [-2.145, 43.925]);
+/// assert_eq!(check, TownHallCheck::HorsCommune);
+/// assert!(d.unwrap() > 300_000.0);
+/// ```
+pub fn check_town_hall(
+    boundary: &MultiPolygon<f64>,
+    lonlat: [f64; 2],
+) -> (TownHallCheck, Option<f64>) {
+    if boundary.0.is_empty() {
+        return (TownHallCheck::NonVerifie, None);
+    }
+    let [lon, lat] = lonlat;
+    if contains_point(boundary, geo::Coord { x: lon, y: lat }) {
+        return (TownHallCheck::DansLaCommune, None);
+    }
+    let d = distance_to_boundary_m(boundary, lonlat);
+    let check = if d <= TOWN_HALL_TOLERANCE_M {
+        TownHallCheck::PresDeLaLimite
+    } else {
+        TownHallCheck::HorsCommune
+    };
+    (check, Some(d))
+}
+
+/// Metres from a point to the nearest edge of the multipolygon (equirectangular).
+fn distance_to_boundary_m(boundary: &MultiPolygon<f64>, [lon, lat]: [f64; 2]) -> f64 {
+    const M_PER_DEGREE: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
+    let k = lat.to_radians().cos();
+    let xy = |c: &geo::Coord<f64>| ((c.x - lon) * k, c.y - lat);
+    let mut best = f64::INFINITY;
+    for poly in &boundary.0 {
+        for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+            for seg in ring.0.windows(2) {
+                let (ax, ay) = xy(&seg[0]);
+                let (bx, by) = xy(&seg[1]);
+                let (dx, dy) = (bx - ax, by - ay);
+                let len2 = dx * dx + dy * dy;
+                let t = if len2 > 0.0 {
+                    (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let (px, py) = (ax + t * dx, ay + t * dy);
+                best = best.min(px * px + py * py);
+            }
+        }
+    }
+    best.sqrt() * M_PER_DEGREE
+}
+
+/// Checks every town hall of the registry against its commune's boundary (the
+/// arrondissements' against their city's), sets [`TownHall::location_check`] and
+/// lists those outside, farthest first.
+fn check_town_halls(registry: &mut Registry) {
+    let mut outside = Vec::new();
+    let mut record =
+        |code: InseeCode, name: &str, hall: &mut TownHall, boundary: &MultiPolygon<f64>| {
+            let (check, d) = check_town_hall(boundary, hall.position.lonlat);
+            hall.location_check = check;
+            hall.outside_by_m = d;
+            if let Some(distance_m) = d {
+                outside.push(TownHallOutside {
+                    code,
+                    name: name.to_string(),
+                    lonlat: hall.position.lonlat,
+                    distance_m,
+                    check,
+                });
+            }
+        };
+    for c in &mut registry.communes {
+        if let Some(hall) = c.town_hall.as_mut() {
+            record(c.code, &c.name, hall, &c.boundary);
+        }
+    }
+    let cities: HashMap<InseeCode, &Commune> = registry
+        .communes
+        .iter()
+        .filter(|c| matches!(c.code.as_str(), "75056" | "69123" | "13055"))
+        .map(|c| (c.code, c))
+        .collect();
+    for (code, hall) in &mut registry.arrondissement_town_halls {
+        if let Some(city) = code.municipal_parent().and_then(|p| cities.get(&p)) {
+            record(
+                *code,
+                &format!("{} ({code})", city.name),
+                hall,
+                &city.boundary,
+            );
+        }
+    }
+    outside.sort_by(|a, b| {
+        b.distance_m
+            .total_cmp(&a.distance_m)
+            .then(a.code.cmp(&b.code))
+    });
+    registry.town_halls_outside = outside;
 }
 
 struct Wheel {
@@ -281,6 +424,12 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
         }
         let line = rec.position().map_or(0, |p| p.line());
         if rec.get(c.kind) == Some(b"ARM") {
+            if let (Ok(code), Some(codes)) = (
+                text(&rec, c.code).parse::<InseeCode>(),
+                postal_by_commune_id.remove(text(&rec, c.id)),
+            ) {
+                registry.arrondissement_postal_codes.insert(code, codes);
+            }
             let mut warn = |field: &str, reason: String| {
                 registry.warnings.push(reject(&label, line, field, reason))
             };
@@ -338,6 +487,7 @@ pub fn read_wheel(path: &Path, reproject: &dyn Reproject) -> IngestResult<Regist
         registry.without_boundary += usize::from(commune.boundary.0.is_empty());
         registry.without_town_hall += usize::from(commune.town_hall.is_none());
     }
+    check_town_halls(&mut registry);
     registry.rejections = rejections;
     Ok(registry)
 }
@@ -454,6 +604,8 @@ fn town_hall(
         email: text(rec, c.email).to_string(),
         phone: text(rec, c.phone).to_string(),
         website: text(rec, c.website).to_string(),
+        location_check: TownHallCheck::NonVerifie,
+        outside_by_m: None,
     })
 }
 
@@ -533,5 +685,50 @@ fn csv_error(path: &Path, member: &str, e: csv::Error) -> IngestError {
     IngestError::Format {
         path: path.into(),
         message: format!("membre « {member} »{location} : CSV illisible : {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    /// A hand-made 0.1° square commune at 48° N (about 7.4 km × 11.1 km).
+    fn square() -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: 4.0, y: 48.0), (x: 4.1, y: 48.0), (x: 4.1, y: 48.1), (x: 4.0, y: 48.1)
+        ]])
+    }
+
+    /// Longitude degrees for `m` metres at 48.05° N.
+    fn east(m: f64) -> f64 {
+        m / (6_371_008.8 * std::f64::consts::PI / 180.0 * 48.05f64.to_radians().cos())
+    }
+
+    #[test]
+    fn a_town_hall_within_500_m_of_its_boundary_is_kept_beyond_it_is_not() {
+        let c = square();
+        assert_eq!(
+            check_town_hall(&c, [4.05, 48.05]),
+            (TownHallCheck::DansLaCommune, None)
+        );
+        let (check, d) = check_town_hall(&c, [4.1 + east(450.0), 48.05]);
+        assert_eq!(check, TownHallCheck::PresDeLaLimite);
+        assert!((d.unwrap_or(0.0) - 450.0).abs() < 2.0, "{d:?}");
+        let (check, d) = check_town_hall(&c, [4.1 + east(550.0), 48.05]);
+        assert_eq!(check, TownHallCheck::HorsCommune);
+        assert!((d.unwrap_or(0.0) - 550.0).abs() < 2.0, "{d:?}");
+        assert_eq!(
+            check_town_hall(&MultiPolygon(vec![]), [4.05, 48.05]),
+            (TownHallCheck::NonVerifie, None)
+        );
+    }
+
+    #[test]
+    fn a_town_hall_with_its_longitude_sign_flipped_is_outside() {
+        // Dinéault's case: 4.165563 instead of -4.165563.
+        let (check, d) = check_town_hall(&square(), [-4.05, 48.05]);
+        assert_eq!(check, TownHallCheck::HorsCommune);
+        assert!(d.unwrap_or(0.0) > 590_000.0, "{d:?}");
     }
 }

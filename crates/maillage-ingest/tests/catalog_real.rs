@@ -130,8 +130,11 @@ fn venues_are_assigned_to_the_commune_containing_them() {
     for v in &cat.venues {
         if let Some(code) = v.commune {
             let c = cat.commune(&code).unwrap();
+            // Or attached to its declared commune: a point in no commune (sea, a town hall
+            // on the shore within the 500 m tolerance).
             assert!(
-                contains_point(&c.boundary, v.position.lonlat.into()),
+                contains_point(&c.boundary, v.position.lonlat.into())
+                    || v.declared_commune == Some(code),
                 "{} not in {code}",
                 v.record.id
             );
@@ -149,10 +152,13 @@ fn venues_are_assigned_to_the_commune_containing_them() {
         .iter()
         .filter(|v| v.placement == Placement::TownHall)
     {
-        let code = v.record.code_insee.parse().unwrap();
+        // The commune resolved at import (code_insee, else postal code and name).
+        let code = v
+            .declared_commune
+            .unwrap_or_else(|| v.record.code_insee.parse().unwrap());
         let hall = cat
             .commune(&code)
-            .and_then(|c| c.town_hall.as_ref())
+            .and_then(|c| c.located_town_hall())
             .map(|t| t.position.lonlat);
         if let Some(hall) = hall {
             assert_eq!(hall, v.position.lonlat, "{}", v.record.id);

@@ -193,13 +193,13 @@ fn the_what_if_overlay_equals_a_full_recomputation_on_the_modified_catalog() {
         for c in catalog
             .communes
             .iter()
-            .filter(|c| c.town_hall.is_some())
+            .filter(|c| c.located_town_hall().is_some())
             .take(2)
         {
             req.added.push(AddedVenue::town_hall(c.code.to_string()));
             points.push((
-                c.town_hall.as_ref().unwrap().position.lonlat[0],
-                c.town_hall.as_ref().unwrap().position.lonlat[1],
+                c.located_town_hall().unwrap().position.lonlat[0],
+                c.located_town_hall().unwrap().position.lonlat[1],
             ));
         }
         let overlay = index.analyse(&catalog, &req).unwrap();
@@ -233,7 +233,7 @@ fn a_permanence_at_each_unserved_town_hall_serves_it_and_worsens_nobody() {
         .filter(|c| {
             catalog
                 .commune(&c.code)
-                .is_some_and(|c| c.town_hall.is_some())
+                .is_some_and(|c| c.located_town_hall().is_some())
         })
         .map(|c| c.code.to_string())
         .collect();

@@ -323,6 +323,7 @@ fn check_files(
                         for x in reg.rejections.iter().chain(&reg.warnings) {
                             println!("  {x}");
                         }
+                        print!("{}", maillage_ingest::load::TownHallReport::new(&reg));
                     }
                     Err(e) => {
                         failed += 1;
@@ -415,23 +416,20 @@ fn check_files(
             "Contrôle des lieux de médiation numérique",
         );
         let wheel = cache_dir.join(registry::WHEEL_FILE);
-        let halls: std::collections::HashMap<maillage_core::InseeCode, maillage_core::Position> =
-            if wheel.is_file() {
-                registry::read_wheel(&wheel, &*r)
-                    .map(|reg| {
-                        reg.communes
-                            .into_iter()
-                            .filter_map(|c| c.town_hall.map(|t| (c.code, t.position)))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            } else {
-                eprintln!(
-                    "remarque : registre absent ({}) : les lieux sans coordonnées ne peuvent pas être placés à leur mairie",
-                    wheel.display()
-                );
-                Default::default()
-            };
+        let registry = if wheel.is_file() {
+            registry::read_wheel(&wheel, &*r).unwrap_or_default()
+        } else {
+            eprintln!(
+                "remarque : registre absent ({}) : les lieux sans coordonnées ne peuvent pas être placés à leur mairie",
+                wheel.display()
+            );
+            registry::Registry::default()
+        };
+        let directory = venues::CommuneDirectory::new(
+            &registry.communes,
+            &registry.arrondissement_town_halls,
+            &registry.arrondissement_postal_codes,
+        );
         let schema_path = schema
             .or_else(|| {
                 data_dir
@@ -454,8 +452,7 @@ fn check_files(
             "schéma national introuvable ou illisible : précisez --schema FICHIER ou --data-dir"
                 .to_string()
         })?;
-        let report =
-            venues::check_venue_files(&venue_files, schema, &|code| halls.get(code).copied());
+        let report = venues::check_venue_files_in(&venue_files, schema, &directory);
         failed += report.errors.len();
         println!("{report}");
     }

@@ -374,6 +374,9 @@ pub(crate) fn merge(rows: Vec<Placed>, schema: &Schema) -> (Vec<Venue>, MergeRep
             placement: kept.placement,
             commune: None,
             sources,
+            location_flags: Vec::new(),
+            declared_commune: None,
+            location_note: String::new(),
         });
     }
     (venues, report)

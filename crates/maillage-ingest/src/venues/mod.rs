@@ -93,6 +93,7 @@
 
 mod matching;
 mod merge;
+pub mod places;
 mod read;
 mod report;
 pub mod schema;
@@ -102,13 +103,19 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
-use maillage_core::{InseeCode, Placement, Position, Venue, VenueRecord, VenueSource, Zone};
+use maillage_core::{
+    InseeCode, LocationFlag, Placement, Position, Venue, VenueRecord, VenueSource, Zone,
+};
 
 pub use matching::{
     AddressMatch, FAR_M, MERGE_SCORE, MergeReason, NEAR_M, PairScore, SAME_POINT_M,
     TOWN_HALL_RADIUS_M,
 };
 pub use merge::{MergeLink, MergeReport, normalized_name};
+pub use places::{
+    CommuneDirectory, LocationReport, PlaceCorrection, PlaceDoubt, named_commune,
+    normalize_place_name, repair_postal_code,
+};
 pub use read::VenueFormat;
 pub use report::{FileError, FileReport, VenueReport};
 pub use schema::{SCHEMA_IN_VENUE_DIR, Schema};
@@ -175,6 +182,35 @@ pub fn read_venue_files(
     Ok(import.finish())
 }
 
+/// Like [`read_venue_dir`], but rows are placed with the registry's communes: the
+/// declared commune is checked against the postal code and the name, town halls outside
+/// their commune are not used, and source points in no commune or in another département
+/// are flagged (see [`places`]).
+pub fn read_venue_dir_in(
+    dir: &Path,
+    schema: &'static Schema,
+    directory: &CommuneDirectory<'_>,
+) -> IngestResult<VenueLoad> {
+    let reproject = default_reprojector();
+    let none = |_: &InseeCode| None;
+    let mut import = Import::new(schema);
+    import.directory = Some(directory);
+    for path in venue_files(dir)? {
+        let raw = read::read_file(&path, schema)?;
+        import.add_file(raw, &*reproject, &none);
+    }
+    Ok(import.finish())
+}
+
+/// Like [`check_venue_files`], with the registry's communes (see [`read_venue_dir_in`]).
+pub fn check_venue_files_in(
+    paths: &[PathBuf],
+    schema: &'static Schema,
+    directory: &CommuneDirectory<'_>,
+) -> VenueReport {
+    check_files(paths, schema, &|_| None, Some(directory))
+}
+
 /// Checks the given venue files as `maillage import --check` does: like
 /// [`read_venue_files`], but a file that cannot be read is recorded in
 /// [`VenueReport::errors`] and the other files are still checked. A folder stands for
@@ -184,8 +220,18 @@ pub fn check_venue_files(
     schema: &'static Schema,
     town_hall: &dyn Fn(&InseeCode) -> Option<Position>,
 ) -> VenueReport {
+    check_files(paths, schema, town_hall, None)
+}
+
+fn check_files(
+    paths: &[PathBuf],
+    schema: &'static Schema,
+    town_hall: &dyn Fn(&InseeCode) -> Option<Position>,
+    directory: Option<&CommuneDirectory<'_>>,
+) -> VenueReport {
     let reproject = default_reprojector();
     let mut import = Import::new(schema);
+    import.directory = directory;
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         if path.is_dir() {
@@ -213,16 +259,22 @@ pub fn check_venue_files(
 }
 
 /// Rows accumulated over the files of one import.
-struct Import {
+struct Import<'d> {
     schema: &'static schema::Schema,
     placed: Vec<Placed>,
     report: VenueReport,
+    /// The registry's communes, when known: placement by resolved commune, point checks.
+    directory: Option<&'d CommuneDirectory<'d>>,
+    /// Per placed row (file, line): the resolved commune and its flag and note.
+    resolved: HashMap<(String, u64), (InseeCode, Option<LocationFlag>, String)>,
 }
 
-impl Import {
-    fn new(schema: &'static schema::Schema) -> Import {
+impl<'d> Import<'d> {
+    fn new(schema: &'static schema::Schema) -> Import<'d> {
         Import {
             schema,
+            directory: None,
+            resolved: HashMap::new(),
             placed: Vec::new(),
             report: VenueReport {
                 schema_version: schema.version.clone(),
@@ -286,7 +338,18 @@ impl Import {
                     kind: RejectKind::DuplicateId,
                 });
             }
+            let directory = self.directory;
             let placed = match checked {
+                Some(c) if issues.is_empty() && directory.is_some() && !has_point(&c.record) => {
+                    let Some(dir) = directory else { unreachable!() };
+                    match self.place_in(dir, &c.record, &name, line) {
+                        Ok(p) => Some((c, p)),
+                        Err(issue) => {
+                            issues.push(issue);
+                            None
+                        }
+                    }
+                }
                 Some(c) if issues.is_empty() => match place(&c.record, reproject, town_hall) {
                     Ok(p) => Some((c, p)),
                     Err(issue) => {
@@ -316,7 +379,7 @@ impl Import {
             };
             counts.kept += 1;
             checked.warnings.extend(placement_warning);
-            if placement == Placement::TownHall {
+            if placement != Placement::Exact {
                 counts.town_hall += 1;
             }
             if !checked.warnings.is_empty() {
@@ -351,7 +414,12 @@ impl Import {
     }
 
     fn finish(mut self) -> VenueLoad {
-        let (venues, merged) = merge::merge(self.placed, self.schema);
+        let placed = std::mem::take(&mut self.placed);
+        let (mut venues, merged) = merge::merge(placed, self.schema);
+        if let Some(dir) = self.directory {
+            self.apply_resolutions(&mut venues);
+            self.check_points(dir, &mut venues);
+        }
         self.report.merged = merged;
         self.report.venues = venues.len();
         VenueLoad {
@@ -359,6 +427,260 @@ impl Import {
             report: self.report,
         }
     }
+}
+
+impl Import<'_> {
+    /// Places a row without coordinates in the commune [`CommuneDirectory::resolve`]
+    /// establishes, recording corrections and doubts.
+    fn place_in(
+        &mut self,
+        dir: &CommuneDirectory<'_>,
+        r: &VenueRecord,
+        file: &str,
+        line: u64,
+    ) -> Result<(Position, Placement, Option<Warning>), Issue> {
+        use places::Resolution;
+        let resolution = dir.resolve(&r.code_insee, &r.code_postal, &r.commune, &r.nom);
+        let loc = &mut self.report.locations;
+        let unplaceable = |reason: String| Issue {
+            field: "code_insee".into(),
+            reason,
+            kind: if r.code_insee.trim().is_empty() {
+                RejectKind::NoPlacement
+            } else {
+                RejectKind::UnknownTownHall
+            },
+        };
+        let (code, flag, note) = match resolution {
+            Resolution::Unresolved(why) => {
+                loc.unresolved += 1;
+                return Err(unplaceable(why));
+            }
+            Resolution::Declared(code) => (code, None, String::new()),
+            Resolution::Corrected { to, why } => {
+                loc.communes_corrected += 1;
+                loc.corrections.push(PlaceCorrection {
+                    file: file.into(),
+                    line,
+                    id: r.id.clone(),
+                    nom: r.nom.clone(),
+                    what: "code_insee".into(),
+                    from: r.code_insee.clone(),
+                    to: to.to_string(),
+                    why: why.clone(),
+                });
+                (
+                    to,
+                    Some(LocationFlag::CommuneCorrigee),
+                    format!("Commune corrigée : {why}."),
+                )
+            }
+            Resolution::Doubtful { to, why } => {
+                loc.communes_doubtful += 1;
+                loc.doubts.push(PlaceDoubt {
+                    file: file.into(),
+                    line,
+                    id: r.id.clone(),
+                    nom: r.nom.clone(),
+                    flags: vec![LocationFlag::CommuneDouteuse.as_str().into()],
+                    why: why.clone(),
+                });
+                (
+                    to,
+                    Some(LocationFlag::CommuneDouteuse),
+                    format!("Commune incertaine : {why}."),
+                )
+            }
+        };
+        let Some((position, placement)) = dir.access_point(&code) else {
+            loc.unresolved += 1;
+            return Err(unplaceable(format!(
+                "pas de coordonnées, et la commune {code} n'a ni mairie ni contour connus : le lieu ne peut pas être placé"
+            )));
+        };
+        let mut note = note;
+        if placement == Placement::Commune {
+            loc.placed_in_commune += 1;
+            note.push_str(" Mairie hors de sa commune dans le registre : lieu placé en un point intérieur de la commune.");
+        } else {
+            loc.placed_at_town_hall += 1;
+        }
+        self.resolved.insert(
+            (file.to_string(), line),
+            (code, flag, note.trim().to_string()),
+        );
+        Ok((position, placement, None))
+    }
+
+    /// Gives merged venues placed without coordinates their resolved commune and flags.
+    fn apply_resolutions(&self, venues: &mut [Venue]) {
+        for v in venues
+            .iter_mut()
+            .filter(|v| v.placement != Placement::Exact)
+        {
+            let found = v
+                .sources
+                .iter()
+                .find_map(|s| self.resolved.get(&(s.file.clone(), s.line)));
+            if let Some((code, flag, note)) = found {
+                v.declared_commune = Some(*code);
+                v.location_flags.extend(*flag);
+                v.location_note.clone_from(note);
+            }
+        }
+    }
+
+    /// Flags source points in no commune or in another département, and moves those
+    /// known to be wrong to their declared commune.
+    fn check_points(&mut self, dir: &CommuneDirectory<'_>, venues: &mut [Venue]) {
+        use places::{PointCheck, Resolution};
+        let mut outside: HashMap<[u64; 2], usize> = HashMap::new();
+        let checks: Vec<PointCheck> = venues
+            .iter()
+            .map(|v| {
+                if v.placement != Placement::Exact {
+                    return PointCheck::Consistent;
+                }
+                let r = &v.record;
+                let c =
+                    dir.check_point(v.position.lonlat, &r.code_insee, &r.code_postal, &r.commune);
+                if c == PointCheck::OutsideCommunes {
+                    let [a, b] = v.position.lonlat;
+                    *outside.entry([a.to_bits(), b.to_bits()]).or_default() += 1;
+                }
+                c
+            })
+            .collect();
+        for (v, check) in venues.iter_mut().zip(checks) {
+            if check == PointCheck::Consistent {
+                continue;
+            }
+            let r = &v.record;
+            let first = v.sources.first().cloned();
+            let (file, line) = first.map(|s| (s.file, s.line)).unwrap_or_default();
+            let loc = &mut self.report.locations;
+            let resolution = dir.resolve(&r.code_insee, &r.code_postal, &r.commune, &r.nom);
+            let declared = resolution.code();
+            let source_point = format!("{:.6}, {:.6}", v.position.lonlat[1], v.position.lonlat[0]);
+            let mut flags = Vec::new();
+            let mut relocate = false;
+            let why = match check {
+                PointCheck::Consistent => continue,
+                PointCheck::WrongCode { found } => {
+                    loc.wrong_code_point_kept += 1;
+                    let why = format!(
+                        "codes déclarés (code_insee « {} », code postal « {} ») d'un autre département que le point, qui est bien dans la commune nommée {found} : point gardé, code déclaré ignoré",
+                        r.code_insee, r.code_postal
+                    );
+                    loc.doubts.push(PlaceDoubt {
+                        file,
+                        line,
+                        id: r.id.clone(),
+                        nom: r.nom.clone(),
+                        flags: Vec::new(),
+                        why,
+                    });
+                    continue;
+                }
+                PointCheck::OtherDepartement { found } => {
+                    loc.other_departement += 1;
+                    flags.push(LocationFlag::DepartementIncoherent);
+                    relocate = declared.is_some();
+                    format!(
+                        "point ({source_point}) dans la commune {found}, hors du département déclaré (code_insee « {} », code postal « {} »)",
+                        r.code_insee, r.code_postal
+                    )
+                }
+                PointCheck::OutsideCommunes => {
+                    loc.outside_communes += 1;
+                    flags.push(LocationFlag::HorsCommune);
+                    let [a, b] = v.position.lonlat;
+                    let shared = outside
+                        .get(&[a.to_bits(), b.to_bits()])
+                        .copied()
+                        .unwrap_or(0);
+                    if shared > 1 {
+                        loc.shared_points += 1;
+                        flags.push(LocationFlag::PointPartage);
+                        relocate = declared.is_some();
+                    } else if let Some(code) = declared {
+                        relocate = dir
+                            .distance_to_commune_m(&code, v.position.lonlat)
+                            .is_none_or(|d| d > places::COAST_M);
+                    }
+                    if shared > 1 {
+                        format!(
+                            "point ({source_point}) hors de toute commune, partagé par {shared} lieux"
+                        )
+                    } else {
+                        format!("point ({source_point}) hors de toute commune")
+                    }
+                }
+            };
+            let mut why = why;
+            if let Resolution::Corrected { why: w, .. } | Resolution::Doubtful { why: w, .. } =
+                &resolution
+            {
+                why.push_str(&format!(" ; commune déclarée établie ainsi : {w}"));
+            }
+            if matches!(resolution, Resolution::Doubtful { .. }) {
+                flags.push(LocationFlag::CommuneDouteuse);
+            }
+            v.declared_commune = declared.filter(|_| !flags.is_empty());
+            let moved = if relocate {
+                declared.and_then(|code| dir.access_point(&code).map(|p| (code, p)))
+            } else {
+                None
+            };
+            if let Some((code, (position, placement))) = moved {
+                loc.relocated += 1;
+                v.position = position;
+                v.placement = placement;
+                let name = dir.commune(&code).map_or(String::new(), |c| c.name.clone());
+                why.push_str(&format!(
+                    " ; lieu placé à sa commune déclarée, {name} ({code}), {}",
+                    if placement == Placement::TownHall {
+                        "à la mairie"
+                    } else {
+                        "en un point intérieur"
+                    }
+                ));
+                loc.corrections.push(PlaceCorrection {
+                    file: file.clone(),
+                    line,
+                    id: v.record.id.clone(),
+                    nom: v.record.nom.clone(),
+                    what: "coordonnées".into(),
+                    from: source_point.clone(),
+                    to: format!("{:.6}, {:.6}", position.lonlat[1], position.lonlat[0]),
+                    why: why.clone(),
+                });
+            } else if let Some(code) = v.declared_commune {
+                why.push_str(&format!(
+                    " ; point gardé, lieu compté dans sa commune déclarée {code}"
+                ));
+            }
+            v.location_flags.extend(flags.iter().copied());
+            v.location_flags.sort();
+            v.location_flags.dedup();
+            v.location_note = format!("{}{}.", why[..1].to_uppercase(), &why[1..]);
+            if !flags.is_empty() {
+                loc.doubts.push(PlaceDoubt {
+                    file,
+                    line,
+                    id: v.record.id.clone(),
+                    nom: v.record.nom.clone(),
+                    flags: flags.iter().map(|f| f.as_str().to_string()).collect(),
+                    why,
+                });
+            }
+        }
+    }
+}
+
+/// Whether a row gives its own coordinates.
+fn has_point(r: &VenueRecord) -> bool {
+    r.latitude.is_some() && r.longitude.is_some()
 }
 
 /// A warning on a kept row: field, reason.

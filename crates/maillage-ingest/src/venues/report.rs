@@ -62,6 +62,8 @@ pub struct VenueReport {
     pub merged: MergeReport,
     /// Venues after merging.
     pub venues: usize,
+    /// Where venues were placed: corrected communes, doubtful points.
+    pub locations: super::places::LocationReport,
 }
 
 impl VenueReport {
@@ -172,6 +174,7 @@ impl fmt::Display for VenueReport {
             n(m.town_hall_ambiguous)
         )?;
         writeln!(f, "Lieux après fusion : {}.", n(self.venues))?;
+        write!(f, "{}", self.locations)?;
 
         if !self.rejected_by_reason.is_empty() {
             writeln!(

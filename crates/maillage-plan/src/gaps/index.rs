@@ -244,7 +244,7 @@ impl GapIndex {
 }
 
 fn access_point(commune: &Commune, reproject: &dyn Reproject) -> Option<AccessPoint> {
-    if let Some(hall) = &commune.town_hall {
+    if let Some(hall) = commune.located_town_hall() {
         return Some(AccessPoint {
             position: hall.position,
             source: AccessSource::TownHall,

@@ -310,8 +310,7 @@ fn hypothetical(
             let c = commune(catalog, code, &format!("added[{}].town_hall", number - 1))?;
             let com = &catalog.communes[c];
             let position = com
-                .town_hall
-                .as_ref()
+                .located_town_hall()
                 .map(|h| h.position)
                 .or_else(|| index.access[c].map(|a| a.position))
                 .ok_or_else(|| {

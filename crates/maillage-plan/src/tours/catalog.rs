@@ -24,8 +24,7 @@ pub(crate) fn commune_of<'c>(
 /// commune has neither.
 pub(crate) fn town_hall_lonlat(c: &Commune, what: &str) -> Result<[f64; 2], String> {
     use maillage_core::geo::InteriorPoint;
-    c.town_hall
-        .as_ref()
+    c.located_town_hall()
         .map(|t| t.position.lonlat)
         .or_else(|| c.boundary.interior_point().map(|p| [p.x(), p.y()]))
         .ok_or_else(|| {

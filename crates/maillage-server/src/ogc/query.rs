@@ -240,6 +240,10 @@ pub fn parse_datetime(v: &str) -> Result<(Option<String>, Option<String>), ApiEr
             && [0, 1, 2, 3, 5, 6, 8, 9]
                 .iter()
                 .all(|&k| b[k].is_ascii_digit());
+        if !ok {
+            // Not ASCII digits and dashes: slicing below could cut a character.
+            return Err(bad());
+        }
         let month: u32 = date[5..7].parse().unwrap_or(0);
         let day: u32 = date[8..10].parse().unwrap_or(0);
         let rest = &s[10..];

@@ -44,6 +44,8 @@ fn commune(code: &str, name: &str, x0: f64, population: u32, total: f64) -> Comm
             email: String::new(),
             phone: String::new(),
             website: String::new(),
+            location_check: Default::default(),
+            outside_by_m: None,
         }),
         fragility: Fragility {
             ifn2020: None,
@@ -76,6 +78,9 @@ fn venue(id: &str, nom: &str, lon: f64, lat: f64, services: &[&str]) -> Venue {
             line: 2,
             id: id.into(),
         }],
+        location_flags: Vec::new(),
+        declared_commune: None,
+        location_note: String::new(),
     }
 }
 

@@ -141,6 +141,8 @@ pub async fn commune_sheet(
             "courriel": t.email,
             "telephone": t.phone,
             "site_web": t.website,
+            "controle_position": t.location_check.as_str(),
+            "hors_commune_m": t.outside_by_m.map(f64::round),
         })
     });
     let venues_in_commune = cat
@@ -149,8 +151,7 @@ pub async fn commune_sheet(
         .filter(|v| v.commune == Some(code))
         .count();
     let nearest = c
-        .town_hall
-        .as_ref()
+        .located_town_hall()
         .map(|t| nearest_json(cat, &t.position, 5, &VenueFilter::default()))
         .unwrap_or_default();
     Ok(Json(json!({
@@ -166,7 +167,7 @@ pub async fn commune_sheet(
         "mairie": town_hall,
         "lieux_dans_la_commune": venues_in_commune,
         "lieux_les_plus_proches": nearest,
-        "lieux_les_plus_proches_depuis": if c.town_hall.is_some() { "mairie" } else { "aucune position de mairie connue" },
+        "lieux_les_plus_proches_depuis": if c.located_town_hall().is_some() { "mairie" } else if c.town_hall.is_some() { "position de la mairie douteuse (hors de la commune)" } else { "aucune position de mairie connue" },
         "sources": cat.layers,
     })))
 }

@@ -684,6 +684,8 @@ mod tests {
                 email: String::new(),
                 phone: String::new(),
                 website: String::new(),
+                location_check: Default::default(),
+                outside_by_m: None,
             }),
             fragility: Fragility {
                 ifn2020: None,

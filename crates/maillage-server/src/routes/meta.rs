@@ -20,7 +20,8 @@ pub async fn layers(State(s): State<AppState>) -> Json<Value> {
     Json(json!({ "layers": s.catalog.layers }))
 }
 
-/// `GET /api/import-report`: rejected rows, dropped fields, notes and timings of the import.
+/// `GET /api/import-report`: rejected rows, dropped fields, notes and timings of the import,
+/// town halls outside their commune and where venues were placed (corrections, doubts).
 pub async fn import_report(State(s): State<AppState>) -> Json<Value> {
     Json(json!({
         "rejections": s.report.rejections,
@@ -29,5 +30,7 @@ pub async fn import_report(State(s): State<AppState>) -> Json<Value> {
         "notes": s.report.notes,
         "timings_ms": s.report.timings_ms,
         "mismatches": s.catalog.mismatches,
+        "town_halls": s.report.town_halls,
+        "venue_locations": s.report.venues.as_ref().map(|v| &v.locations),
     }))
 }

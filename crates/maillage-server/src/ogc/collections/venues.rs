@@ -85,13 +85,24 @@ pub const FIELDS: &[Field] = &[
     Field::text(
         "placement",
         "placement",
-        "Origine de la position : « exacte » (coordonnées de la source) ou « mairie » (approximative, mairie de la commune)",
+        "Origine de la position : « exacte » (coordonnées de la source), « mairie » (approximative, mairie de la commune) ou « commune » (approximative, point intérieur de la commune, sa mairie étant mal placée)",
     )
     .filter(Filter::Exact),
     Field::text(
         "sources",
         "sources",
         "Lignes sources fusionnées (fichier:ligne, séparées par |)",
+    ),
+    Field::text(
+        "location_flags",
+        "pos_doute",
+        "Position douteuse (séparés par |) : hors_commune, departement_incoherent, point_partage, commune_corrigee, commune_douteuse",
+    )
+    .filter(Filter::AnyOf),
+    Field::text(
+        "location_warning",
+        "pos_note",
+        "Ce qui est douteux ou a été corrigé dans la position, et ce qui a été fait",
     ),
 ];
 
@@ -147,6 +158,7 @@ impl Venues {
             3 => Value::text(match v.placement {
                 Placement::Exact => "exacte",
                 Placement::TownHall => "mairie",
+                Placement::Commune => "commune",
             }),
             4 => Value::owned(
                 v.sources
@@ -155,6 +167,14 @@ impl Venues {
                     .collect::<Vec<_>>()
                     .join("|"),
             ),
+            5 => Value::owned(
+                v.location_flags
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            ),
+            6 => Value::owned(v.location_note.clone()),
             _ => Value::Null,
         }
     }
