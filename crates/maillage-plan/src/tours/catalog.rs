@@ -117,6 +117,7 @@ mod tests {
             boundary_source: "hand-made".into(),
             town_hall: None,
             fragility: Fragility::default(),
+            population_year: None,
         }
     }
 

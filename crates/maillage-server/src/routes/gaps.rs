@@ -692,6 +692,7 @@ mod tests {
                     ..Default::default()
                 }),
             },
+            population_year: None,
         };
         Catalog::new(
             vec![
