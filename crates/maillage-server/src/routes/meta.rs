@@ -29,5 +29,7 @@ pub async fn import_report(State(s): State<AppState>) -> Json<Value> {
         "notes": s.report.notes,
         "timings_ms": s.report.timings_ms,
         "mismatches": s.catalog.mismatches,
+        "populations": s.report.populations,
+        "boundary_overrides": s.report.boundary_overrides,
     }))
 }
