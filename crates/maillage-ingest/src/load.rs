@@ -1078,3 +1078,129 @@ fn venue_layers(report: &VenueReport, venues: &[maillage_core::Venue]) -> Vec<La
     }
     out
 }
+
+#[cfg(test)]
+mod override_tests {
+    //! Hand-made registry of three unit-square communes side by side and two override layers.
+    use super::*;
+    use crate::boundaries::{BoundaryFeature, BoundaryFile, BoundaryFormat};
+    use geo::{MultiPolygon, polygon};
+    use maillage_core::{Commune, Fragility};
+
+    fn square(x0: f64, width: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: x0, y: 0.0),
+            (x: x0 + width, y: 0.0),
+            (x: x0 + width, y: 1.0),
+            (x: x0, y: 1.0),
+            (x: x0, y: 0.0),
+        ]])
+    }
+
+    fn commune(code: &str, x0: f64) -> Commune {
+        let code: InseeCode = code.parse().expect("hand-made code");
+        Commune {
+            code,
+            name: format!("Commune {code}"),
+            population: 100,
+            postal_codes: Vec::new(),
+            departement: code.departement(),
+            epci: None,
+            boundary: square(x0, 1.0),
+            boundary_source: "registre".into(),
+            town_hall: None,
+            fragility: Fragility::default(),
+            population_year: None,
+        }
+    }
+
+    fn layer_dir(folder: &str, features: &[(&str, MultiPolygon<f64>)]) -> BoundaryDir {
+        let dir = PathBuf::from("/data/communes").join(folder);
+        BoundaryDir {
+            files: vec![BoundaryFile {
+                path: dir.join("communes.geojson"),
+                format: BoundaryFormat::GeoJson,
+                source_epsg: 4326,
+                encoding: None,
+                features: features
+                    .iter()
+                    .map(|(code, boundary)| BoundaryFeature {
+                        code: code.parse().expect("hand-made code"),
+                        name: None,
+                        population: None,
+                        departement: None,
+                        epci: None,
+                        boundary: boundary.clone(),
+                    })
+                    .collect(),
+                rejections: Vec::new(),
+                warnings: Vec::new(),
+            }],
+            dir,
+            skipped: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn overlapping_and_cut_overrides_are_refused_and_the_complete_layer_wins() {
+        let mut reg = Registry {
+            communes: vec![
+                commune("81001", 0.0),
+                commune("81002", 1.0),
+                commune("81003", 2.0),
+            ],
+            ..Registry::default()
+        };
+        // Top folder (partial): 81001 cut to 30 %, 81002 exact, 81003 exact.
+        let partial = layer_dir(
+            "",
+            &[
+                ("81001", square(0.0, 0.3)),
+                ("81002", square(1.0, 1.0)),
+                ("81003", square(2.0, 1.0)),
+            ],
+        );
+        // Sub-folder (complete by area): 81001 exact, 81002 shifted by 0.3 over 81003
+        // (30 % overlap), 81003 slightly wider (5 % over the edge: tolerated).
+        let complete = layer_dir(
+            "complete",
+            &[
+                ("81001", square(0.0, 1.0)),
+                ("81002", square(1.3, 1.0)),
+                ("81003", square(2.0, 1.05)),
+            ],
+        );
+        let mut report = ImportReport::default();
+        let mut layers = Vec::new();
+        apply_boundaries(&mut reg, vec![partial, complete], &mut report, &mut layers);
+        let r = report.boundary_overrides.expect("override section");
+        // The complete layer is preferred although it comes second.
+        assert_eq!(r.layers[1].completeness, 1.0);
+        assert!((r.layers[0].completeness - 2.0 / 3.0).abs() < 1e-9);
+        let source = |i: usize| reg.communes[i].boundary_source.as_str();
+        assert_eq!(source(0), "communes/complete/communes.geojson");
+        // 81002: the complete layer's overlapping boundary is refused; the partial one applies.
+        assert_eq!(source(1), "communes/communes.geojson");
+        assert_eq!(source(2), "communes/complete/communes.geojson");
+        assert_eq!((r.layers[1].applied, r.layers[1].refused_overlap), (2, 1));
+        assert_eq!((r.layers[0].applied, r.layers[0].refused_area), (1, 1));
+        assert_eq!(r.layers[0].superseded, 1);
+        let overlap = r
+            .refusals
+            .iter()
+            .find(|x| x.check == "chevauchement")
+            .expect("overlap refusal");
+        assert_eq!(overlap.code, "81002");
+        assert!((overlap.percent - 30.0).abs() < 3.0, "{overlap:?}");
+        assert_eq!(overlap.neighbour.as_deref(), Some("81003 Commune 81003"));
+        assert_eq!(overlap.kept, "contour de communes/communes.geojson");
+        let cut = r
+            .refusals
+            .iter()
+            .find(|x| x.check == "surface")
+            .expect("cut");
+        assert_eq!((cut.code.as_str(), cut.percent), ("81001", 30.0));
+        // One layer entry per file, with the number applied.
+        assert_eq!(layers.len(), 2);
+    }
+}
