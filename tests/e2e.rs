@@ -6,6 +6,7 @@
 //!   line (issues 4 and 5).
 
 mod export_formats;
+mod figures;
 mod foundation;
 mod gaps;
 mod ogc_api;

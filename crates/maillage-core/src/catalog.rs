@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::{
-    Commune, Departement, DepartementCode, Epci, EpciSiren, Ifn2023, InseeCode, IrisFragility,
-    Position, SpatialIndex, Venue, VenueId,
+    Arrondissement, Commune, Departement, DepartementCode, Epci, EpciSiren, Ifn2023, InseeCode,
+    IrisFragility, Position, SpatialIndex, Venue, VenueId,
 };
 
 /// Provenance and state of one layer, shown in the README, the API and the UI.
@@ -110,6 +110,8 @@ pub struct Catalog {
     pub iris: BTreeMap<InseeCode, Vec<IrisFragility>>,
     by_code: HashMap<InseeCode, usize>,
     index: SpatialIndex,
+    /// Municipal arrondissements of Paris, Lyon and Marseille, by commune code.
+    pub arrondissements: BTreeMap<InseeCode, Vec<Arrondissement>>,
 }
 
 impl Catalog {
@@ -169,6 +171,7 @@ impl Catalog {
             iris: BTreeMap::new(),
             by_code,
             index,
+            arrondissements: BTreeMap::new(),
         }
     }
 

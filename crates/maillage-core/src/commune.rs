@@ -12,7 +12,7 @@ pub struct Commune {
     pub code: InseeCode,
     /// Official name.
     pub name: String,
-    /// Population municipale.
+    /// Population municipale (INSEE), of the year in `population_year`.
     pub population: u32,
     /// Postal codes serving the commune.
     pub postal_codes: Vec<String>,
@@ -28,6 +28,8 @@ pub struct Commune {
     pub town_hall: Option<TownHall>,
     /// Fragility scores, per model.
     pub fragility: Fragility,
+    /// Census year (millésime) of `population`, when the source states it.
+    pub population_year: Option<u16>,
 }
 
 impl Commune {
@@ -42,6 +44,21 @@ impl Commune {
             .bounding_rect()
             .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
     }
+}
+
+/// A municipal arrondissement of Paris, Lyon or Marseille (COG type ARM).
+#[derive(Debug, Clone, Serialize)]
+pub struct Arrondissement {
+    /// INSEE code of the arrondissement (75111, 13201, 69383…).
+    pub code: InseeCode,
+    /// Official name ("Paris 11e Arrondissement").
+    pub name: String,
+    /// Population municipale, of the commune's `population_year`.
+    pub population: u32,
+    /// Postal codes serving the arrondissement.
+    pub postal_codes: Vec<String>,
+    /// IFN 2023 deciles of the arrondissement, as published.
+    pub ifn2023: Option<crate::Ifn2023>,
 }
 
 /// A town hall (mairie): where a permanence can be held.

@@ -12,7 +12,9 @@ mod zone;
 
 pub use catalog::{Catalog, CommuneMismatch, LayerInfo, LayerStatus, VenueFilter};
 pub use code::{CodeError, DepartementCode, EpciSiren, InseeCode};
-pub use commune::{Commune, Departement, Epci, OpeningSlot, TownHall, TownHallCheck, WEEKDAYS};
+pub use commune::{
+    Arrondissement, Commune, Departement, Epci, OpeningSlot, TownHall, TownHallCheck, WEEKDAYS,
+};
 pub use fragility::{Fragility, Ifn2020, Ifn2020Scale, Ifn2020Scores, Ifn2023, IrisFragility};
 pub use index::{SpatialIndex, contains_point};
 pub use venue::{LocationFlag, Placement, Venue, VenueId, VenueRecord, VenueSource};

@@ -470,3 +470,60 @@ pub(crate) fn file_name(path: &Path) -> String {
         |n| n.to_string_lossy().into_owned(),
     )
 }
+
+/// IFN 2023 of a commune from its parts (the municipal arrondissements of Paris, Lyon and
+/// Marseille): per axis, the mean of the parts that have a value, weighted by their
+/// population. `None` when no part has any value or every weight is 0.
+pub fn weighted_ifn2023<'a>(
+    parts: impl IntoIterator<Item = (u32, &'a Ifn2023)>,
+) -> Option<Ifn2023> {
+    let mut sums = [(0.0f64, 0.0f64); 6];
+    for (population, v) in parts {
+        let w = f64::from(population);
+        for (axis, sum) in Ifn2023::AXES.iter().zip(sums.iter_mut()) {
+            if let Some(x) = v.axis(axis) {
+                sum.0 += w * x;
+                sum.1 += w;
+            }
+        }
+    }
+    let mean = |(s, w): (f64, f64)| (w > 0.0).then(|| s / w);
+    let out = Ifn2023 {
+        total: mean(sums[0]),
+        no_thd_coverage_rate: mean(sums[1]),
+        no_4g_coverage_rate: mean(sums[2]),
+        poverty_rate: mean(sums[3]),
+        older_65_rate: mean(sums[4]),
+        nscol15p_rate: mean(sums[5]),
+    };
+    (out != Ifn2023::default()).then_some(out)
+}
+
+#[cfg(test)]
+mod aggregation_tests {
+    //! Hand-made arrondissements.
+    use super::*;
+
+    #[test]
+    fn arrondissements_are_weighted_by_population_per_axis() {
+        let a = Ifn2023 {
+            total: Some(2.0),
+            poverty_rate: Some(4.0),
+            ..Default::default()
+        };
+        let b = Ifn2023 {
+            total: Some(6.0),
+            poverty_rate: None,
+            ..Default::default()
+        };
+        let v = weighted_ifn2023([(100, &a), (300, &b)]).expect("values");
+        // (100 × 2 + 300 × 6) / 400 = 5; poverty only from `a`.
+        assert_eq!(v.total, Some(5.0));
+        assert_eq!(v.poverty_rate, Some(4.0));
+        assert_eq!(v.older_65_rate, None);
+        // Nothing to weigh: no value.
+        assert_eq!(weighted_ifn2023([(0, &a), (0, &b)]), None);
+        assert_eq!(weighted_ifn2023([(10, &Ifn2023::default())]), None);
+        assert_eq!(weighted_ifn2023(std::iter::empty()), None);
+    }
+}

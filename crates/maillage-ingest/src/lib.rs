@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 pub mod boundaries;
+pub mod decoupage;
 mod error;
 pub mod ifn;
 pub mod load;

@@ -568,6 +568,7 @@ fn commune_row(
         boundary_source: format!("{WHEEL_REQUIREMENT} (communes.csv)"),
         town_hall,
         fragility: Fragility::default(),
+        population_year: None,
     })
 }
 

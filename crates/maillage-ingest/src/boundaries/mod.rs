@@ -22,6 +22,7 @@ mod dbf;
 mod fields;
 mod geojson;
 mod geometry;
+pub mod overrides;
 mod shp;
 
 use std::collections::HashMap;

@@ -365,6 +365,7 @@ impl GapIndex {
             ifn_source: fr.source[c],
             fragile: fr.fragile[c],
             priority: round(fr.priority[c], 3),
+            population_year: com.population_year,
         }
     }
 

@@ -240,6 +240,8 @@ pub struct CommuneGap {
     pub fragile: bool,
     /// population × normalised IFN.
     pub priority: f64,
+    /// Census year of `population` (INSEE millésime), when known.
+    pub population_year: Option<u16>,
 }
 
 /// Indicators of one set of communes.

@@ -116,6 +116,7 @@ mod tests {
             boundary_source: "hand-made".into(),
             town_hall: None,
             fragility: Fragility::default(),
+            population_year: None,
         }
     }
 

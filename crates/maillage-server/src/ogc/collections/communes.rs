@@ -205,10 +205,17 @@ pub const FIELDS: &[Field] = &[
         R,
         "IFN 2023 : décile part des 15 ans et plus non diplômés",
     ),
+    Field::typed(
+        "population_annee",
+        "pop_annee",
+        I,
+        "Année du recensement de la population (INSEE : 2023, Mayotte 2017)",
+    ),
 ];
 
 const IFN2020_START: usize = 10;
 const IFN2023_START: usize = IFN2020_START + 21;
+const POPULATION_YEAR: usize = IFN2023_START + 6;
 const SCALES: [Ifn2020Scale; 3] = [
     Ifn2020Scale::Departement,
     Ifn2020Scale::Region,
@@ -270,6 +277,11 @@ impl Collection for Communes {
     fn value(&self, i: usize, field: usize) -> Value<'_> {
         let cat = &self.shared.catalog;
         let c = self.commune(i);
+        if field == POPULATION_YEAR {
+            return c
+                .population_year
+                .map_or(Value::Null, |y| Value::Int(i64::from(y)));
+        }
         if field >= IFN2023_START {
             let axis = maillage_core::Ifn2023::AXES[field - IFN2023_START];
             return Value::real(c.fragility.ifn2023.and_then(|f| f.axis(axis)));
