@@ -15,7 +15,10 @@ pub use code::{CodeError, DepartementCode, EpciSiren, InseeCode};
 pub use commune::{Commune, Departement, Epci, OpeningSlot, TownHall, WEEKDAYS};
 pub use fragility::{Fragility, Ifn2020, Ifn2020Scale, Ifn2020Scores, Ifn2023, IrisFragility};
 pub use index::{SpatialIndex, contains_point};
-pub use venue::{Placement, Venue, VenueId, VenueRecord, VenueSource};
+pub use venue::{
+    DateMajKind, FRANCE_SERVICES_SERVICES, Hours, ItineranceState, Placement, Venue, VenueId,
+    VenueKind, VenueRecord, VenueSource,
+};
 pub use zone::{Position, Zone};
 
 /// Re-exported geometry types, so that dependents use the same versions.
