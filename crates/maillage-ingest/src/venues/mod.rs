@@ -71,6 +71,8 @@
 //! Venues whose `code_insee` disagrees with their point are reported by
 //! [`maillage_core::Catalog::new`].
 
+pub mod hours;
+mod kind;
 mod merge;
 mod read;
 mod report;
@@ -83,6 +85,10 @@ use std::path::{Path, PathBuf};
 
 use maillage_core::{InseeCode, Placement, Position, Venue, VenueRecord, VenueSource, Zone};
 
+pub use kind::{
+    RECEIVING_NAME_WORDS, RECEIVING_TYPOLOGIES, VENUE_FILES, VenueFileInfo, date_maj_kind,
+    file_stem, row_kind, venue_file,
+};
 pub use merge::{MergeReport, SAME_PLACE_M, normalized_name};
 pub use read::VenueFormat;
 pub use report::{FileError, FileReport, VenueReport};
@@ -316,6 +322,9 @@ impl Import {
                     file: name.clone(),
                     line,
                     id: checked.record.id.clone(),
+                    kind: row_kind(&name, &checked.record),
+                    date_maj_kind: date_maj_kind(&name, &checked.record.date_maj),
+                    hours: hours::summarize(&checked.record.horaires),
                 },
                 record: checked.record,
                 position,
