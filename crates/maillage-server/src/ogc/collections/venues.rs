@@ -93,6 +93,43 @@ pub const FIELDS: &[Field] = &[
         "sources",
         "Lignes sources fusionnées (fichier:ligne, séparées par |)",
     ),
+    Field::text(
+        "kind",
+        "kind",
+        "Nature : lieu_accueil (lieu qui reçoit le public), itinerant (bus, permanences itinérantes) ou habilitation (habilitation Aidants Connect d'une structure, pas un lieu)",
+    )
+    .filter(Filter::Exact),
+    Field::text(
+        "services_inferred",
+        "serv_dedui",
+        "Services déduits du label France Services, non déclarés par la source (séparés par |)",
+    )
+    .filter(Filter::AnyOf),
+    Field::text(
+        "itinerance_state",
+        "itin_etat",
+        "Itinérance déclarée : fixe, itinerant ou inconnu (champ vide dans la source)",
+    )
+    .filter(Filter::Exact),
+    Field::typed(
+        "hours_parsed",
+        "hor_lues",
+        FieldType::Boolean,
+        "Horaires lus (vrai), illisibles (faux) ou absents (vide)",
+    ),
+    Field::text("hours_error", "hor_erreur", "Pourquoi les horaires sont illisibles"),
+    Field::typed(
+        "half_days_per_week",
+        "demi_jours",
+        FieldType::Real,
+        "Demi-journées d'ouverture par semaine (moyenne sur 4 semaines de référence ; au moins 1 h d'ouverture avant ou après 13 h)",
+    ),
+    Field::text(
+        "date_maj_kind",
+        "date_type",
+        "Origine de date_maj : source (date propre de la source) ou snapshot (date de l'extraction du fichier, pas une vérification)",
+    )
+    .filter(Filter::Exact),
 ];
 
 const FIRST_OWN: usize = 32;
@@ -155,6 +192,16 @@ impl Venues {
                     .collect::<Vec<_>>()
                     .join("|"),
             ),
+            5 => Value::text(v.kind().as_str()),
+            6 => Value::owned(v.record.services_inferred().join("|")),
+            7 => Value::text(v.record.itinerance_state().as_str()),
+            8 => v.hours().parsed().map_or(Value::Null, Value::Bool),
+            9 => v
+                .hours()
+                .error()
+                .map_or(Value::Null, |e| Value::owned(e.to_string())),
+            10 => Value::real(v.hours().half_days_per_week()),
+            11 => Value::text(v.date_maj_kind().as_str()),
             _ => Value::Null,
         }
     }
