@@ -46,7 +46,7 @@ use crate::{ApiError, ApiJson, ApiResult, AppState};
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Query parameters of `GET /api/gaps`, with their meaning (French).
-pub const QUERY_PARAMETERS: [(&str, &str); 14] = [
+pub const QUERY_PARAMETERS: [(&str, &str); 15] = [
     (
         "departement",
         "Codes de départements séparés par des virgules (ex. 81,48)",
@@ -77,7 +77,14 @@ pub const QUERY_PARAMETERS: [(&str, &str); 14] = [
         "publics",
         "Seuls les lieux accueillant l'un de ces publics (séparés par |)",
     ),
-    ("fixed_only", "true : sans les lieux itinérants"),
+    (
+        "fixed_only",
+        "true : seulement les lieux déclarés fixes (itinérance « Fixe » ; un champ vide est inconnu)",
+    ),
+    (
+        "kinds",
+        "Natures de lieux comptées, séparées par des virgules : lieu_accueil (défaut), itinerant, habilitation",
+    ),
     ("ifn_model", "ifn2023 (défaut) ou ifn2020"),
     (
         "ifn_axis",
@@ -517,6 +524,9 @@ pub fn request_from_query(raw: Option<&str>) -> ApiResult<GapRequest> {
                         )));
                     }
                 }
+            }
+            "kinds" => {
+                req.filter.kinds = super::commune::parse_kinds(v).map_err(ApiError::bad_request)?;
             }
             "ifn_model" => model = Some(v.parse::<IfnModel>().map_err(gap_error)?),
             "ifn_axis" => axis = Some(v.trim().to_string()),
