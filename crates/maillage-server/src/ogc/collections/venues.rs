@@ -36,7 +36,12 @@ pub const FIELDS: &[Field] = &[
     Field::text("itinerance", "itinerance", "Itinérance (séparées par |)").filter(Filter::AnyOf),
     Field::text("structure_parente", "struct_par", "Structure parente"),
     Field::typed("date_maj", "date_maj", FieldType::Date, "Date de mise à jour"),
-    Field::text("services", "services", "Services (séparés par |)").filter(Filter::AnyOf),
+    Field::text(
+        "services",
+        "services",
+        "Services déclarés par la source (séparés par |) ; le filtre services= trouve aussi les services déduits (services_inferred)",
+    )
+    .filter(Filter::AnyOf),
     Field::text(
         "publics_specifiquement_adresses",
         "publics",
@@ -266,6 +271,15 @@ impl Collection for Venues {
                 None => Value::Null,
             },
         }
+    }
+    fn filter_value(&self, i: usize, field: usize) -> Value<'_> {
+        let v = self.venue(i);
+        if FIELDS.get(field).is_some_and(|f| f.name == "services") {
+            let mut all: Vec<&str> = v.record.services.iter().map(String::as_str).collect();
+            all.extend(v.record.services_inferred());
+            return Value::owned(all.join("|"));
+        }
+        self.value(i, field)
     }
     fn geometry(&self, i: usize) -> Geometry<'_> {
         Geometry::Point(self.venue(i).position.lonlat)
