@@ -501,3 +501,147 @@ impl Venue {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Hand-made venues (invented, not real rows).
+    use super::*;
+    use crate::{VenueFilter, Zone};
+
+    fn venue(sources: Vec<VenueSource>, record: VenueRecord) -> Venue {
+        Venue {
+            id: VenueId(0),
+            record,
+            position: Position {
+                lonlat: [2.15, 43.93],
+                xy: [0.0, 0.0],
+                zone: Zone::Metropole,
+            },
+            placement: Placement::Exact,
+            commune: None,
+            sources,
+        }
+    }
+
+    fn source(id: &str, kind: VenueKind, hours: Hours) -> VenueSource {
+        VenueSource {
+            kind,
+            hours,
+            ..VenueSource::new("f.csv", 2, id)
+        }
+    }
+
+    #[test]
+    fn a_merged_venue_takes_the_most_receiving_kind() {
+        let rec = VenueRecord {
+            id: "a".into(),
+            ..Default::default()
+        };
+        let v = venue(
+            vec![
+                source("a", VenueKind::Habilitation, Hours::Unknown),
+                source("b", VenueKind::Itinerant, Hours::Unknown),
+            ],
+            rec.clone(),
+        );
+        assert_eq!(v.kind(), VenueKind::Itinerant);
+        let v = venue(
+            vec![
+                source("a", VenueKind::Habilitation, Hours::Unknown),
+                source("b", VenueKind::LieuAccueil, Hours::Unknown),
+            ],
+            rec,
+        );
+        assert_eq!(v.kind(), VenueKind::LieuAccueil);
+    }
+
+    #[test]
+    fn hours_and_dates_come_from_the_kept_row_else_from_a_row_with_hours() {
+        let rec = VenueRecord {
+            id: "b".into(),
+            ..Default::default()
+        };
+        let parsed = Hours::Parsed {
+            half_days_in_4_weeks: 8,
+        };
+        let mut kept = source("b", VenueKind::LieuAccueil, Hours::Unknown);
+        kept.date_maj_kind = DateMajKind::Snapshot;
+        let v = venue(
+            vec![source("a", VenueKind::LieuAccueil, parsed.clone()), kept],
+            rec,
+        );
+        assert_eq!(v.primary_source().unwrap().id, "b");
+        assert_eq!(v.date_maj_kind(), DateMajKind::Snapshot);
+        assert_eq!(v.hours(), &parsed);
+        assert_eq!(v.hours().half_days_per_week(), Some(2.0));
+    }
+
+    #[test]
+    fn the_filter_on_kinds_hours_itinerance_and_inferred_services() {
+        let fs = venue(
+            vec![source(
+                "fs",
+                VenueKind::LieuAccueil,
+                Hours::Parsed {
+                    half_days_in_4_weeks: 40,
+                },
+            )],
+            VenueRecord {
+                id: "fs".into(),
+                dispositif_programmes_nationaux: vec!["France Services".into()],
+                itinerance: vec!["Fixe".into()],
+                ..Default::default()
+            },
+        );
+        let blank = venue(
+            vec![source("ac", VenueKind::Habilitation, Hours::Unknown)],
+            VenueRecord {
+                id: "ac".into(),
+                services: vec!["Aide aux démarches administratives".into()],
+                ..Default::default()
+            },
+        );
+        let f = |filter: VenueFilter| (filter.matches(&fs), filter.matches(&blank));
+        assert!(VenueFilter::default().is_empty());
+        assert_eq!(f(VenueFilter::default()), (true, true));
+        let admin = vec!["Aide aux démarches administratives".to_string()];
+        assert_eq!(
+            f(VenueFilter {
+                services: admin,
+                ..Default::default()
+            }),
+            (true, true)
+        );
+        assert_eq!(
+            f(VenueFilter {
+                kinds: vec![VenueKind::LieuAccueil],
+                ..Default::default()
+            }),
+            (true, false)
+        );
+        // A blank itinerance is unknown: not fixed.
+        assert_eq!(
+            f(VenueFilter {
+                fixed_only: true,
+                ..Default::default()
+            }),
+            (true, false)
+        );
+        // Unknown hours pass a minimum unless excluded.
+        assert_eq!(
+            f(VenueFilter {
+                min_half_days: Some(12.0),
+                ..Default::default()
+            }),
+            (false, true)
+        );
+        assert_eq!(
+            f(VenueFilter {
+                min_half_days: Some(4.0),
+                exclude_unknown_hours: true,
+                ..Default::default()
+            }),
+            (true, false)
+        );
+    }
+}
