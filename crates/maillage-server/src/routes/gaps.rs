@@ -405,7 +405,10 @@ pub async fn on_heavy_pool<T: Send + 'static>(
 /// and the nearest-venue search would scan every venue for every commune.
 pub fn check_filter(catalog: &Catalog, req: &GapRequest) -> ApiResult<()> {
     let filter = req.filter.to_filter();
-    if filter.is_empty() || catalog.venues.iter().any(|v| filter.matches(v)) {
+    // The default filter (places receiving the public) is never refused, even with no
+    // venue loaded.
+    let default = req.filter == maillage_plan::gaps::VenueCriteria::default();
+    if filter.is_empty() || default || catalog.venues.iter().any(|v| filter.matches(v)) {
         return Ok(());
     }
     let mut parts = Vec::new();
@@ -420,6 +423,18 @@ pub fn check_filter(catalog: &Catalog, req: &GapRequest) -> ApiResult<()> {
     }
     if req.filter.fixed_only {
         parts.push("lieux fixes seulement".into());
+    }
+    if !req.filter.kinds.is_empty() {
+        let kinds: Vec<&str> = req.filter.kinds.iter().map(|k| k.as_str()).collect();
+        parts.push(format!("natures : {}", kinds.join(", ")));
+    }
+    if let Some(m) = req.filter.min_half_days {
+        parts.push(format!(
+            "au moins {m} demi-journées d'ouverture par semaine"
+        ));
+    }
+    if req.filter.hours == maillage_plan::gaps::HoursRule::ExcludeUnknown {
+        parts.push("horaires connus seulement".into());
     }
     Err(ApiError::bad_request(format!(
         "filtre : aucun des {} lieux chargés ne correspond ({}) ; toutes les communes seraient non desservies. Corrigez ou retirez le filtre.",
