@@ -54,29 +54,33 @@ fn reference_start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 3, 4).unwrap_or(NaiveDate::MIN)
 }
 
-/// Open half-days over the 4 reference weeks.
+/// Open half-days over the 4 reference weeks. Each day's schedule is evaluated once;
+/// a slot past midnight (`Fr 20:00-02:00`) counts on the next day (the last day's
+/// overflow wraps to the first, the weeks being a sample of a periodic timetable).
 pub fn half_days_in_4_weeks(oh: &OpeningHours) -> u8 {
+    const DAYS: usize = 28;
+    const NOON: i64 = 13 * 60;
+    const DAY: i64 = 24 * 60;
     let start = reference_start();
-    let days = 28;
     // Open minutes per (day, half).
-    let mut open = vec![[0i64; 2]; days];
-    let from = at(start, 0, 0);
-    let to = from + Duration::days(days as i64);
-    for range in oh.iter_range(from, to) {
-        if range.kind != RuleKind::Open {
-            continue;
-        }
-        let (s, e) = (range.range.start.max(from), range.range.end.min(to));
-        for (d, halves) in open.iter_mut().enumerate() {
-            let day = start + Duration::days(d as i64);
-            let bounds = [
-                (at(day, 0, 0), at(day, 13, 0)),
-                (at(day, 13, 0), at(day, 0, 0) + Duration::days(1)),
-            ];
-            for (k, (hs, he)) in bounds.into_iter().enumerate() {
-                let overlap = (e.min(he) - s.max(hs)).num_minutes();
-                if overlap > 0 {
-                    halves[k] += overlap;
+    let mut open = [[0i64; 2]; DAYS];
+    for d in 0..DAYS {
+        let date = start + Duration::days(d as i64);
+        for range in oh.schedule_at(date) {
+            if range.kind != RuleKind::Open {
+                continue;
+            }
+            let (s, e) = (
+                i64::from(range.range.start.mins_from_midnight()),
+                i64::from(range.range.end.mins_from_midnight()),
+            );
+            // Up to 48:00: today, then the next day.
+            for (offset, day) in [(0, d), (DAY, (d + 1) % DAYS)] {
+                for (k, (hs, he)) in [(0, NOON), (NOON, DAY)].into_iter().enumerate() {
+                    let overlap = e.min(he + offset) - s.max(hs + offset);
+                    if overlap > 0 {
+                        open[day][k] += overlap;
+                    }
                 }
             }
         }

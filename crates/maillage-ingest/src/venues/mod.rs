@@ -236,6 +236,8 @@ impl Import {
             notes,
         };
         let mut first_use: HashMap<String, u64> = HashMap::new();
+        // The same hours text recurs (a network's sites): parse it once per file.
+        let mut hours_of: HashMap<String, maillage_core::Hours> = HashMap::new();
         for row in rows {
             let line = row.line;
             let id = match &row.cells[0] {
@@ -324,7 +326,10 @@ impl Import {
                     id: checked.record.id.clone(),
                     kind: row_kind(&name, &checked.record),
                     date_maj_kind: date_maj_kind(&name, &checked.record.date_maj),
-                    hours: hours::summarize(&checked.record.horaires),
+                    hours: hours_of
+                        .entry(checked.record.horaires.clone())
+                        .or_insert_with(|| hours::summarize(&checked.record.horaires))
+                        .clone(),
                 },
                 record: checked.record,
                 position,
