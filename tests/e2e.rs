@@ -12,3 +12,4 @@ mod gaps;
 mod ogc_api;
 mod ogc_clients;
 mod plan;
+mod venue_kinds;

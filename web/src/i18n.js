@@ -748,3 +748,45 @@ export function createT(getLang) {
     return s;
   };
 }
+
+// Venue kinds, inferred services, dates and opening state (issue 9).
+Object.assign(fr, {
+  'facet.kind': 'Nature du lieu',
+  'value.lieu_accueil': "Lieu d'accueil du public",
+  'value.itinerant': 'Itinérant (bus, permanences)',
+  'value.habilitation': 'Habilitation Aidants Connect',
+  'kind.lieu_accueil': "Lieu d'accueil du public",
+  'kind.itinerant': 'Accompagnement itinérant',
+  'kind.habilitation': "Habilitation Aidants Connect (pas un lieu d'accueil)",
+  'card.kind': 'Nature',
+  'card.inferred': '(déduit du label France Services)',
+  'card.snapshotDate': 'donnée du {date}',
+  'card.openNow': 'Ouverture',
+  'card.openUntil': "Ouvert en ce moment, jusqu'à {when}",
+  'card.closedNow': 'Fermé en ce moment',
+  'card.unknownNow': 'Ouverture inconnue en ce moment',
+  'card.nextOpening': 'prochaine ouverture : {when}',
+  'itinerance.fixe': 'Fixe',
+  'itinerance.itinerant': 'Itinérant',
+  'itinerance.inconnu': 'Non renseignée',
+});
+Object.assign(en, {
+  'facet.kind': 'Kind of venue',
+  'value.lieu_accueil': 'Place open to the public',
+  'value.itinerant': 'Mobile (bus, visits)',
+  'value.habilitation': 'Aidants Connect accreditation',
+  'kind.lieu_accueil': 'Place open to the public',
+  'kind.itinerant': 'Mobile help',
+  'kind.habilitation': 'Aidants Connect accreditation (not a place)',
+  'card.kind': 'Kind',
+  'card.inferred': '(inferred from the France Services label)',
+  'card.snapshotDate': 'data of {date}',
+  'card.openNow': 'Opening',
+  'card.openUntil': 'Open now, until {when}',
+  'card.closedNow': 'Closed now',
+  'card.unknownNow': 'Opening unknown now',
+  'card.nextOpening': 'next opening: {when}',
+  'itinerance.fixe': 'Fixed',
+  'itinerance.itinerant': 'Itinerant',
+  'itinerance.inconnu': 'Not given',
+});

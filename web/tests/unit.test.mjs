@@ -86,10 +86,14 @@ test('facet counts ignore the facet itself so a button shows what clicking it wo
 test('server filters carry raw-field facets and say when a filter stays in the browser', () => {
   const filters = Object.fromEntries(FACETS.map((f) => [f.id, new Set()]));
   filters.services = new Set(['Aide aux démarches administratives']);
-  assert.deepEqual(serverFilters(filters), [['services', 'Aide aux démarches administratives']]);
+  filters.kind = new Set(['lieu_accueil']);
+  assert.deepEqual(serverFilters(filters), [['services', 'Aide aux démarches administratives'], ['kind', 'lieu_accueil']]);
   assert.equal(hasClientOnlyFilters(filters), false);
   filters.categorie = new Set(['france-services']);
   assert.equal(hasClientOnlyFilters(filters), true);
+  // The services facet matches services inferred from the France Services label, as the server does.
+  const fs = { dispositif_programmes_nationaux: 'France Services', services_inferred: 'Aide aux démarches administratives' };
+  assert.ok(matches(fs, { services: new Set(['Aide aux démarches administratives']) }));
 });
 
 test('a permalink round-trips the view, territory, layers, IFN choice and filters', () => {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::{
     Arrondissement, Commune, Departement, DepartementCode, Epci, EpciSiren, Ifn2023, InseeCode,
-    IrisFragility, Position, SpatialIndex, Venue, VenueId,
+    IrisFragility, ItineranceState, Position, SpatialIndex, Venue, VenueId, VenueKind,
 };
 
 /// Provenance and state of one layer, shown in the README, the API and the UI.
@@ -56,16 +56,25 @@ pub struct CommuneMismatch {
 }
 
 /// Criteria a venue must meet to count (e.g. for the nearest venue).
+/// The default lets every venue through.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct VenueFilter {
-    /// At least one of these services (empty: any).
+    /// At least one of these services, declared or inferred from a label (empty: any).
     pub services: Vec<String>,
     /// At least one of these typologies (empty: any).
     pub typologies: Vec<String>,
     /// At least one of these publics (empty: any).
     pub publics: Vec<String>,
-    /// Exclude venues marked itinerant.
+    /// Only venues that declare themselves fixed (`itinerance` has `Fixe`): a blank
+    /// `itinerance` is unknown and does not pass.
     pub fixed_only: bool,
+    /// One of these kinds (empty: any).
+    pub kinds: Vec<VenueKind>,
+    /// At least this many open half-days a week, for venues whose hours were parsed;
+    /// venues with unknown or unreadable hours pass unless `exclude_unknown_hours`.
+    pub min_half_days: Option<f64>,
+    /// Leave out venues whose hours are not given or not understood.
+    pub exclude_unknown_hours: bool,
 }
 
 impl VenueFilter {
@@ -74,10 +83,17 @@ impl VenueFilter {
         let any = |want: &[String], have: &[String]| {
             want.is_empty() || want.iter().any(|w| have.contains(w))
         };
-        any(&self.services, &v.record.services)
+        let hours = v.hours();
+        (self.services.is_empty() || self.services.iter().any(|s| v.record.offers(s)))
             && any(&self.typologies, &v.record.typologie)
             && any(&self.publics, &v.record.publics_specifiquement_adresses)
-            && !(self.fixed_only && v.record.is_itinerant())
+            && !(self.fixed_only && v.record.itinerance_state() != ItineranceState::Fixe)
+            && (self.kinds.is_empty() || self.kinds.contains(&v.kind()))
+            && !(self.exclude_unknown_hours && hours.parsed() != Some(true))
+            && match (self.min_half_days, hours.half_days_per_week()) {
+                (Some(min), Some(h)) => h >= min,
+                _ => true,
+            }
     }
 
     /// True when the filter lets every venue through.
@@ -86,6 +102,9 @@ impl VenueFilter {
             && self.typologies.is_empty()
             && self.publics.is_empty()
             && !self.fixed_only
+            && self.kinds.is_empty()
+            && self.min_half_days.is_none()
+            && !self.exclude_unknown_hours
     }
 }
 

@@ -17,7 +17,10 @@ pub use commune::{
 };
 pub use fragility::{Fragility, Ifn2020, Ifn2020Scale, Ifn2020Scores, Ifn2023, IrisFragility};
 pub use index::{SpatialIndex, contains_point};
-pub use venue::{LocationFlag, Placement, Venue, VenueId, VenueRecord, VenueSource};
+pub use venue::{
+    DateMajKind, FRANCE_SERVICES_SERVICES, Hours, ItineranceState, LocationFlag, Placement, Venue,
+    VenueId, VenueKind, VenueRecord, VenueSource,
+};
 pub use zone::{Position, Zone};
 
 /// Re-exported geometry types, so that dependents use the same versions.

@@ -12,7 +12,6 @@ use std::time::Instant;
 use geo::Area;
 use maillage_core::{
     Arrondissement, Catalog, Ifn2020, Ifn2023, InseeCode, IrisFragility, LayerInfo, LayerStatus,
-    Position,
 };
 use serde::Serialize;
 
@@ -135,7 +134,6 @@ impl std::fmt::Display for TownHallReport {
         Ok(())
     }
 }
-
 
 /// The populations step of the import.
 #[derive(Debug, Clone, Default, Serialize)]

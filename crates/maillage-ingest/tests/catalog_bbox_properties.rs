@@ -29,11 +29,10 @@ fn venue(i: usize, (lon, lat): (f64, f64)) -> Venue {
         position: position(reprojector(), lon, lat).unwrap(),
         placement: Placement::Exact,
         commune: None,
-        sources: vec![VenueSource {
-            file: "hand-made".into(),
-            line: 2,
-            id: format!("v{i}"),
-        }],
+        sources: vec![VenueSource::new("hand-made", 2, format!("v{i}"))],
+        location_flags: Vec::new(),
+        declared_commune: None,
+        location_note: String::new(),
     }
 }
 
@@ -51,6 +50,7 @@ fn commune(i: usize, [w, s, e, n]: [f64; 4]) -> Commune {
         boundary_source: "hand-made".into(),
         town_hall: None,
         fragility: Fragility::default(),
+        population_year: None,
     }
 }
 

@@ -91,6 +91,8 @@
 //! Venues whose `code_insee` disagrees with their point are reported by
 //! [`maillage_core::Catalog::new`].
 
+pub mod hours;
+mod kind;
 mod matching;
 mod merge;
 pub mod places;
@@ -107,6 +109,10 @@ use maillage_core::{
     InseeCode, LocationFlag, Placement, Position, Venue, VenueRecord, VenueSource, Zone,
 };
 
+pub use kind::{
+    RECEIVING_NAME_WORDS, RECEIVING_TYPOLOGIES, VENUE_FILES, VenueFileInfo, date_maj_kind,
+    file_stem, row_kind, venue_file,
+};
 pub use matching::{
     AddressMatch, FAR_M, MERGE_SCORE, MergeReason, NEAR_M, PairScore, SAME_POINT_M,
     TOWN_HALL_RADIUS_M,
@@ -307,6 +313,8 @@ impl<'d> Import<'d> {
             notes,
         };
         let mut first_use: HashMap<String, u64> = HashMap::new();
+        // The same hours text recurs (a network's sites): parse it once per file.
+        let mut hours_of: HashMap<String, maillage_core::Hours> = HashMap::new();
         for row in rows {
             let line = row.line;
             let id = match &row.cells[0] {
@@ -404,6 +412,12 @@ impl<'d> Import<'d> {
                     file: name.clone(),
                     line,
                     id: checked.record.id.clone(),
+                    kind: row_kind(&name, &checked.record),
+                    date_maj_kind: date_maj_kind(&name, &checked.record.date_maj),
+                    hours: hours_of
+                        .entry(checked.record.horaires.clone())
+                        .or_insert_with(|| hours::summarize(&checked.record.horaires))
+                        .clone(),
                 },
                 record: checked.record,
                 position,

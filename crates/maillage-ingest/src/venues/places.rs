@@ -702,6 +702,7 @@ mod tests {
             boundary_source: "hand-made".into(),
             town_hall,
             fragility: Fragility::default(),
+            population_year: None,
         }
     }
 

@@ -69,9 +69,9 @@ use maillage_core::Catalog;
 pub use error::GapError;
 pub use index::{AccessPoint, AccessSource, GapIndex};
 pub use request::{
-    AddedVenue, DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MINUTES, GapRequest,
-    IFN2020_INVERTED_AXIS, IfnChoice, IfnModel, IfnScale, MatrixEntry, Territory, TravelMatrix,
-    VenueCriteria, VenueRef,
+    AddedVenue, DEFAULT_DETOUR_FACTOR, DEFAULT_KINDS, DEFAULT_SPEED_KMH, DEFAULT_THRESHOLD_MINUTES,
+    GapRequest, HoursRule, IFN2020_INVERTED_AXIS, IfnChoice, IfnModel, IfnScale, MatrixEntry,
+    Territory, TravelMatrix, VenueCriteria, VenueRef,
 };
 pub use response::{
     CommuneGap, GapParameters, GapResponse, GapRow, GroupIndicators, HypotheticalVenue, IfnSource,

@@ -6,7 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use maillage_core::{Ifn2020Scale, Ifn2020Scores, Ifn2023, VenueFilter};
+use maillage_core::{Ifn2020Scale, Ifn2020Scores, Ifn2023, VenueFilter, VenueKind};
 use serde::{Deserialize, Serialize};
 
 use super::GapError;
@@ -116,18 +116,69 @@ impl Territory {
 }
 
 /// Which venues count, as [`VenueFilter`] but readable from JSON and query strings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// By default only places that receive the public count (`kinds: ["lieu_accueil"]`);
+/// `itinerant` and `habilitation` can be added, and `"kinds": []` counts every kind.
+///
+/// ```
+/// use maillage_core::VenueKind;
+/// use maillage_plan::gaps::{HoursRule, VenueCriteria};
+/// let c: VenueCriteria = serde_json::from_str("{}").unwrap();
+/// assert_eq!(c.kinds, vec![VenueKind::LieuAccueil]);
+/// let c: VenueCriteria = serde_json::from_str(
+///     r#"{"kinds": ["lieu_accueil", "habilitation"], "min_half_days": 4, "hours": "exclude_unknown"}"#,
+/// ).unwrap();
+/// assert_eq!(c.kinds.len(), 2);
+/// assert_eq!(c.hours, HoursRule::ExcludeUnknown);
+/// assert!(c.to_filter().exclude_unknown_hours);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct VenueCriteria {
-    /// At least one of these `services` (empty: any).
+    /// At least one of these `services`, declared or inferred from the France Services
+    /// label (empty: any).
     pub services: Vec<String>,
     /// At least one of these `typologie` values (empty: any).
     pub typologies: Vec<String>,
     /// At least one of these `publics_specifiquement_adresses` (empty: any).
     pub publics: Vec<String>,
-    /// Leave out itinerant venues.
+    /// Only venues that declare themselves fixed (a blank `itinerance` is unknown).
     pub fixed_only: bool,
+    /// Which kinds of venue count (default: `lieu_accueil` only; empty: every kind).
+    pub kinds: Vec<VenueKind>,
+    /// At least this many open half-days a week (venues whose hours were parsed).
+    pub min_half_days: Option<f64>,
+    /// Whether venues with unknown or unreadable hours count.
+    pub hours: HoursRule,
 }
+
+/// Whether venues with unknown or unreadable opening hours count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoursRule {
+    /// They count (default).
+    #[default]
+    Include,
+    /// They are left out.
+    ExcludeUnknown,
+}
+
+impl Default for VenueCriteria {
+    fn default() -> Self {
+        VenueCriteria {
+            services: Vec::new(),
+            typologies: Vec::new(),
+            publics: Vec::new(),
+            fixed_only: false,
+            kinds: DEFAULT_KINDS.to_vec(),
+            min_half_days: None,
+            hours: HoursRule::Include,
+        }
+    }
+}
+
+/// The kinds of venue a gap analysis counts by default: places that receive the public.
+pub const DEFAULT_KINDS: [VenueKind; 1] = [VenueKind::LieuAccueil];
 
 impl VenueCriteria {
     /// The core filter.
@@ -137,6 +188,9 @@ impl VenueCriteria {
             typologies: self.typologies.clone(),
             publics: self.publics.clone(),
             fixed_only: self.fixed_only,
+            kinds: self.kinds.clone(),
+            min_half_days: self.min_half_days,
+            exclude_unknown_hours: self.hours == HoursRule::ExcludeUnknown,
         }
     }
 }
@@ -148,6 +202,13 @@ impl From<&VenueFilter> for VenueCriteria {
             typologies: f.typologies.clone(),
             publics: f.publics.clone(),
             fixed_only: f.fixed_only,
+            kinds: f.kinds.clone(),
+            min_half_days: f.min_half_days,
+            hours: if f.exclude_unknown_hours {
+                HoursRule::ExcludeUnknown
+            } else {
+                HoursRule::Include
+            },
         }
     }
 }

@@ -87,6 +87,16 @@ pub(crate) fn resolve(
         .collect::<Result<Vec<_>, _>>()?;
     removed.sort_unstable();
     removed.dedup();
+    if let Some(m) = req.filter.min_half_days
+        && !(0.0..=14.0).contains(&m)
+    {
+        return Err(GapError::InvalidCode {
+            field: "filter.min_half_days".into(),
+            message: format!(
+                "attendu un nombre de demi-journées d'ouverture par semaine entre 0 et 14, trouvé {m}"
+            ),
+        });
+    }
     Ok(Plan {
         selection,
         selected,

@@ -310,6 +310,11 @@ pub trait Collection: Send + Sync {
             Value::Null
         }
     }
+    /// The text an attribute filter on `field` compares (default: the property itself;
+    /// the venues' `services` filter also matches services inferred from a label).
+    fn filter_value(&self, i: usize, field: usize) -> Value<'_> {
+        self.value(i, field)
+    }
     /// The geometry of feature `i`, lon/lat.
     fn geometry(&self, i: usize) -> Geometry<'_>;
     /// Bounding box `[west, south, east, north]` of feature `i` (override when the

@@ -25,7 +25,7 @@ pub fn select(layer: &Layer, q: &ItemsQuery) -> Vec<usize> {
     for (k, wanted) in &q.filters {
         let kind = fields.get(*k).map(|f| f.filter).unwrap_or(Filter::No);
         ids.retain(|&i| {
-            let v = p.value(i, *k);
+            let v = p.filter_value(i, *k);
             let Some(text) = v.as_text() else {
                 return false;
             };

@@ -74,11 +74,7 @@ fn venue(id: &str, nom: &str, lon: f64, lat: f64, services: &[&str]) -> Venue {
         position: position(&*r, lon, lat).unwrap(),
         placement: Placement::Exact,
         commune: None,
-        sources: vec![VenueSource {
-            file: "fixture.csv".into(),
-            line: 2,
-            id: id.into(),
-        }],
+        sources: vec![VenueSource::new("fixture.csv", 2, id)],
         location_flags: Vec::new(),
         declared_commune: None,
         location_note: String::new(),

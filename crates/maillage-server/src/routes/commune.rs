@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use maillage_core::{Catalog, InseeCode, OpeningSlot, Position, Venue, VenueFilter};
+use maillage_core::{Catalog, InseeCode, OpeningSlot, Position, Venue, VenueFilter, VenueKind};
 use maillage_ingest::reproject::position;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -31,7 +31,30 @@ fn venue_summary(v: &Venue, metres: f64) -> Value {
         "lat": v.position.lonlat[1],
         "distance_km": (km * 100.0).round() / 100.0,
         "minutes_estimees": (km * DETOUR_FACTOR / SPEED_KMH * 60.0).round(),
+        "kind": v.kind(),
+        "kind_label": v.kind().label_fr(),
+        "services_inferred": v.record.services_inferred(),
+        "itinerance_state": v.record.itinerance_state(),
+        "hours_parsed": v.hours().parsed(),
+        "half_days_per_week": v.hours().half_days_per_week(),
+        "date_maj": v.record.date_maj,
+        "date_maj_kind": v.date_maj_kind(),
+        "opening": open_json(v),
     })
+}
+
+/// Whether the venue is open now and its next opening, in its zone's local time.
+fn open_json(v: &Venue) -> Value {
+    match maillage_ingest::venues::hours::open_state_now(&v.record.horaires, v.position.zone) {
+        Some(o) => json!({
+            "open_now": o.open_now,
+            "next_opening": o.next_opening,
+            "next_change": o.next_change,
+            "local_time": o.local_time,
+            "timezone": o.timezone,
+        }),
+        None => Value::Null,
+    }
 }
 
 /// Query of `/api/nearest`.
@@ -48,8 +71,10 @@ pub struct NearestQuery {
     typologie: Option<String>,
     /// Only venues addressing this public.
     publics: Option<String>,
-    /// Exclude itinerant venues.
+    /// Only venues that declare themselves fixed.
     fixed_only: Option<bool>,
+    /// Only these kinds (`lieu_accueil`, `itinerant`, `habilitation`, separated by `,` or `|`).
+    kinds: Option<String>,
 }
 
 fn filter_of(
@@ -68,7 +93,23 @@ fn filter_of(
         typologies: split(typologie),
         publics: split(publics),
         fixed_only: fixed_only.unwrap_or(false),
+        ..VenueFilter::default()
     }
+}
+
+/// Parses a `kinds` parameter (`lieu_accueil,itinerant`); the message names the bad value.
+pub fn parse_kinds(raw: &str) -> Result<Vec<VenueKind>, String> {
+    raw.split([',', '|'])
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| {
+            VenueKind::parse(k).ok_or_else(|| {
+                format!(
+                    "kinds : nature inconnue « {k} » (attendu lieu_accueil, itinerant ou habilitation)"
+                )
+            })
+        })
+        .collect()
 }
 
 fn nearest_json(cat: &Catalog, from: &Position, k: usize, filter: &VenueFilter) -> Vec<Value> {
@@ -96,7 +137,10 @@ pub async fn nearest(
     }
     let from =
         position(&*s.reproject, q.lon, q.lat).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let filter = filter_of(&q.services, &q.typologie, &q.publics, q.fixed_only);
+    let mut filter = filter_of(&q.services, &q.typologie, &q.publics, q.fixed_only);
+    if let Some(k) = &q.kinds {
+        filter.kinds = parse_kinds(k).map_err(ApiError::bad_request)?;
+    }
     let commune = s
         .catalog
         .commune_at(q.lon, q.lat)

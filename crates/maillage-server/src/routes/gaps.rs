@@ -46,7 +46,7 @@ use crate::{ApiError, ApiJson, ApiResult, AppState};
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Query parameters of `GET /api/gaps`, with their meaning (French).
-pub const QUERY_PARAMETERS: [(&str, &str); 14] = [
+pub const QUERY_PARAMETERS: [(&str, &str); 15] = [
     (
         "departement",
         "Codes de départements séparés par des virgules (ex. 81,48)",
@@ -77,7 +77,14 @@ pub const QUERY_PARAMETERS: [(&str, &str); 14] = [
         "publics",
         "Seuls les lieux accueillant l'un de ces publics (séparés par |)",
     ),
-    ("fixed_only", "true : sans les lieux itinérants"),
+    (
+        "fixed_only",
+        "true : seulement les lieux déclarés fixes (itinérance « Fixe » ; un champ vide est inconnu)",
+    ),
+    (
+        "kinds",
+        "Natures de lieux comptées, séparées par des virgules : lieu_accueil (défaut), itinerant, habilitation",
+    ),
     ("ifn_model", "ifn2023 (défaut) ou ifn2020"),
     (
         "ifn_axis",
@@ -398,7 +405,10 @@ pub async fn on_heavy_pool<T: Send + 'static>(
 /// and the nearest-venue search would scan every venue for every commune.
 pub fn check_filter(catalog: &Catalog, req: &GapRequest) -> ApiResult<()> {
     let filter = req.filter.to_filter();
-    if filter.is_empty() || catalog.venues.iter().any(|v| filter.matches(v)) {
+    // The default filter (places receiving the public) is never refused, even with no
+    // venue loaded.
+    let default = req.filter == maillage_plan::gaps::VenueCriteria::default();
+    if filter.is_empty() || default || catalog.venues.iter().any(|v| filter.matches(v)) {
         return Ok(());
     }
     let mut parts = Vec::new();
@@ -413,6 +423,18 @@ pub fn check_filter(catalog: &Catalog, req: &GapRequest) -> ApiResult<()> {
     }
     if req.filter.fixed_only {
         parts.push("lieux fixes seulement".into());
+    }
+    if !req.filter.kinds.is_empty() {
+        let kinds: Vec<&str> = req.filter.kinds.iter().map(|k| k.as_str()).collect();
+        parts.push(format!("natures : {}", kinds.join(", ")));
+    }
+    if let Some(m) = req.filter.min_half_days {
+        parts.push(format!(
+            "au moins {m} demi-journées d'ouverture par semaine"
+        ));
+    }
+    if req.filter.hours == maillage_plan::gaps::HoursRule::ExcludeUnknown {
+        parts.push("horaires connus seulement".into());
     }
     Err(ApiError::bad_request(format!(
         "filtre : aucun des {} lieux chargés ne correspond ({}) ; toutes les communes seraient non desservies. Corrigez ou retirez le filtre.",
@@ -517,6 +539,9 @@ pub fn request_from_query(raw: Option<&str>) -> ApiResult<GapRequest> {
                         )));
                     }
                 }
+            }
+            "kinds" => {
+                req.filter.kinds = super::commune::parse_kinds(v).map_err(ApiError::bad_request)?;
             }
             "ifn_model" => model = Some(v.parse::<IfnModel>().map_err(gap_error)?),
             "ifn_axis" => axis = Some(v.trim().to_string()),

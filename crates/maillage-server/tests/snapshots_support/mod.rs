@@ -66,6 +66,7 @@ fn commune(
         epci: Some(epci.parse().unwrap()),
         boundary: square(lon, lat),
         boundary_source: "fixture".into(),
+        population_year: Some(2023),
         town_hall: Some(TownHall {
             position: pos(lon, lat),
             address: format!("Place de la mairie, {name}"),
@@ -75,6 +76,8 @@ fn commune(
             email: String::new(),
             phone: String::new(),
             website: String::new(),
+            location_check: Default::default(),
+            outside_by_m: None,
         }),
         fragility: Fragility {
             ifn2020: None,
@@ -101,11 +104,10 @@ fn venue(id: &str, nom: &str, (lon, lat): (f64, f64), services: &[&str]) -> Venu
         position: pos(lon, lat),
         placement: Placement::Exact,
         commune: None,
-        sources: vec![VenueSource {
-            file: "fixture.csv".into(),
-            line: 2,
-            id: id.into(),
-        }],
+        sources: vec![VenueSource::new("fixture.csv", 2, id)],
+        location_flags: Vec::new(),
+        declared_commune: None,
+        location_note: String::new(),
     }
 }
 

@@ -36,7 +36,12 @@ pub const FIELDS: &[Field] = &[
     Field::text("itinerance", "itinerance", "Itinérance (séparées par |)").filter(Filter::AnyOf),
     Field::text("structure_parente", "struct_par", "Structure parente"),
     Field::typed("date_maj", "date_maj", FieldType::Date, "Date de mise à jour"),
-    Field::text("services", "services", "Services (séparés par |)").filter(Filter::AnyOf),
+    Field::text(
+        "services",
+        "services",
+        "Services déclarés par la source (séparés par |) ; le filtre services= trouve aussi les services déduits (services_inferred)",
+    )
+    .filter(Filter::AnyOf),
     Field::text(
         "publics_specifiquement_adresses",
         "publics",
@@ -104,6 +109,43 @@ pub const FIELDS: &[Field] = &[
         "pos_note",
         "Ce qui est douteux ou a été corrigé dans la position, et ce qui a été fait",
     ),
+    Field::text(
+        "kind",
+        "kind",
+        "Nature : lieu_accueil (lieu qui reçoit le public), itinerant (bus, permanences itinérantes) ou habilitation (habilitation Aidants Connect d'une structure, pas un lieu)",
+    )
+    .filter(Filter::Exact),
+    Field::text(
+        "services_inferred",
+        "serv_dedui",
+        "Services déduits du label France Services, non déclarés par la source (séparés par |)",
+    )
+    .filter(Filter::AnyOf),
+    Field::text(
+        "itinerance_state",
+        "itin_etat",
+        "Itinérance déclarée : fixe, itinerant ou inconnu (champ vide dans la source)",
+    )
+    .filter(Filter::Exact),
+    Field::typed(
+        "hours_parsed",
+        "hor_lues",
+        FieldType::Boolean,
+        "Horaires lus (vrai), illisibles (faux) ou absents (vide)",
+    ),
+    Field::text("hours_error", "hor_erreur", "Pourquoi les horaires sont illisibles"),
+    Field::typed(
+        "half_days_per_week",
+        "demi_jours",
+        FieldType::Real,
+        "Demi-journées d'ouverture par semaine (moyenne sur 4 semaines de référence ; au moins 1 h d'ouverture avant ou après 13 h)",
+    ),
+    Field::text(
+        "date_maj_kind",
+        "date_type",
+        "Origine de date_maj : source (date propre de la source) ou snapshot (date de l'extraction du fichier, pas une vérification)",
+    )
+    .filter(Filter::Exact),
 ];
 
 const FIRST_OWN: usize = 32;
@@ -175,6 +217,16 @@ impl Venues {
                     .join("|"),
             ),
             6 => Value::owned(v.location_note.clone()),
+            7 => Value::text(v.kind().as_str()),
+            8 => Value::owned(v.record.services_inferred().join("|")),
+            9 => Value::text(v.record.itinerance_state().as_str()),
+            10 => v.hours().parsed().map_or(Value::Null, Value::Bool),
+            11 => v
+                .hours()
+                .error()
+                .map_or(Value::Null, |e| Value::owned(e.to_string())),
+            12 => Value::real(v.hours().half_days_per_week()),
+            13 => Value::text(v.date_maj_kind().as_str()),
             _ => Value::Null,
         }
     }
@@ -239,6 +291,15 @@ impl Collection for Venues {
                 None => Value::Null,
             },
         }
+    }
+    fn filter_value(&self, i: usize, field: usize) -> Value<'_> {
+        let v = self.venue(i);
+        if FIELDS.get(field).is_some_and(|f| f.name == "services") {
+            let mut all: Vec<&str> = v.record.services.iter().map(String::as_str).collect();
+            all.extend(v.record.services_inferred());
+            return Value::owned(all.join("|"));
+        }
+        self.value(i, field)
     }
     fn geometry(&self, i: usize) -> Geometry<'_> {
         Geometry::Point(self.venue(i).position.lonlat)
