@@ -23,7 +23,10 @@ fn loaded() -> Option<&'static (Catalog, GapIndex)> {
     LOADED
         .get_or_init(|| match real::real_catalog() {
             Ok(catalog) => {
-                let index = GapIndex::build(&catalog);
+                let index = GapIndex::build(
+                    &catalog,
+                    maillage_ingest::reproject::default_reprojector().into(),
+                );
                 Some((catalog, index))
             }
             Err(why) => {

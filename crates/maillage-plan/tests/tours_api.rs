@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use maillage_plan::request::Limit;
 use maillage_plan::tours::{
     MAX_STOPS, TourError, TourPlace, TourRequest, TourStopInput, solve_tour_request,
 };
@@ -220,7 +221,7 @@ fn a_hundred_thousand_stops_are_refused_at_once() {
     assert_eq!(
         err,
         TourError::TooLarge {
-            what: "arrêts (stops)",
+            limit: Limit::Stops,
             count: 100_000,
             max: MAX_STOPS
         }

@@ -56,6 +56,7 @@
 //! ```
 
 mod analysis;
+mod cache;
 mod error;
 mod fragility;
 mod index;
@@ -64,8 +65,12 @@ mod request;
 mod resolve;
 mod response;
 
-use maillage_core::Catalog;
+use std::sync::Arc;
 
+use maillage_core::Catalog;
+use maillage_core::reproject::Reproject;
+
+pub use cache::{DefaultGaps, GapCache};
 pub use error::GapError;
 pub use index::{AccessPoint, AccessSource, GapIndex};
 pub use request::{
@@ -80,6 +85,10 @@ pub use response::{
 
 /// Runs a gap analysis. Builds a [`GapIndex`] first (tens of milliseconds on all of
 /// France): a server should build it once and call [`GapIndex::analyse`].
-pub fn analyse(catalog: &Catalog, req: &GapRequest) -> Result<GapResponse, GapError> {
-    GapIndex::build(catalog).analyse(catalog, req)
+pub fn analyse(
+    catalog: &Catalog,
+    req: &GapRequest,
+    reproject: Arc<dyn Reproject>,
+) -> Result<GapResponse, GapError> {
+    GapIndex::build(catalog, reproject).analyse(catalog, req)
 }
