@@ -97,14 +97,14 @@ pub async fn nearest(
     let from =
         position(&*s.reproject, q.lon, q.lat).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let filter = filter_of(&q.services, &q.typologie, &q.publics, q.fixed_only);
-    let commune = s
-        .catalog
+    let catalog = s.snapshot().catalog.clone();
+    let commune = catalog
         .commune_at(q.lon, q.lat)
         .map(|c| json!({"code": c.code, "nom": c.name}));
     Ok(Json(json!({
         "from": {"lon": q.lon, "lat": q.lat, "commune": commune},
         "hypotheses": {"facteur_detour": DETOUR_FACTOR, "vitesse_kmh": SPEED_KMH},
-        "venues": nearest_json(&s.catalog, &from, k, &filter),
+        "venues": nearest_json(&catalog, &from, k, &filter),
     })))
 }
 
@@ -116,7 +116,7 @@ pub async fn commune_sheet(
     let code: InseeCode = code
         .parse()
         .map_err(|e: maillage_core::CodeError| ApiError::bad_request(e.to_string()))?;
-    let cat = &s.catalog;
+    let cat = s.snapshot().catalog.clone();
     let c = cat
         .commune(&code)
         .ok_or_else(|| ApiError::not_found(format!("aucune commune de code INSEE {code}")))?;
@@ -151,7 +151,7 @@ pub async fn commune_sheet(
     let nearest = c
         .town_hall
         .as_ref()
-        .map(|t| nearest_json(cat, &t.position, 5, &VenueFilter::default()))
+        .map(|t| nearest_json(&cat, &t.position, 5, &VenueFilter::default()))
         .unwrap_or_default();
     Ok(Json(json!({
         "code": c.code,
