@@ -198,12 +198,10 @@ mod tests {
         assert!(lonlat(Some(1.0), None, "base").is_err());
         assert_eq!(lonlat(None, None, "base"), Ok(None));
         let e = solve_time_limit(Some(MAX_TIME_LIMIT_MS + 1)).unwrap_err();
-        assert!(matches!(
-            e,
-            RequestError::TooLarge {
-                what: "time_limit_ms",
-                ..
-            }
-        ));
+        assert!(matches!(e, RequestError::TimeLimit { .. }));
+        assert_eq!(
+            e.to_string(),
+            "time_limit_ms : 30001 demandés, au plus 30000 acceptés"
+        );
     }
 }

@@ -45,9 +45,12 @@
 //! - **Order**: by priority (highest first), then INSEE code. Results are deterministic.
 //!
 //! ```no_run
-//! # fn demo(catalog: &maillage_core::Catalog) -> Result<(), maillage_plan::gaps::GapError> {
+//! # fn demo(
+//! #     catalog: &maillage_core::Catalog,
+//! #     reproject: std::sync::Arc<dyn maillage_core::Reproject>,
+//! # ) -> Result<(), maillage_plan::gaps::GapError> {
 //! use maillage_plan::gaps::{AddedVenue, GapIndex, GapRequest};
-//! let index = GapIndex::build(catalog); // once per catalog
+//! let index = GapIndex::build(catalog, reproject); // once per catalog
 //! let mut req = GapRequest::for_departements(["48"]);
 //! req.added.push(AddedVenue::town_hall("48080"));
 //! let res = index.analyse(catalog, &req)?;

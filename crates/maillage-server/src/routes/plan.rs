@@ -246,9 +246,9 @@ pub fn tours_schema() -> Value {
 
 #[cfg(test)]
 mod tests {
-    use maillage_plan::rows::{site_rows, tour_rows};
-    use maillage_plan::sites::{SiteError, SiteResponse};
-    use maillage_plan::tours::{TourError, TourResponse};
+    use maillage_plan::rows::{clock, site_rows};
+    use maillage_plan::sites::SiteError;
+    use maillage_plan::tours::TourError;
 
     use super::*;
 
