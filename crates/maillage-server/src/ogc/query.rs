@@ -232,8 +232,15 @@ pub fn parse_datetime(v: &str) -> Result<(Option<String>, Option<String>), ApiEr
             && [0, 1, 2, 3, 5, 6, 8, 9]
                 .iter()
                 .all(|&k| b[k].is_ascii_digit());
-        let month: u32 = date[5..7].parse().unwrap_or(0);
-        let day: u32 = date[8..10].parse().unwrap_or(0);
+        // Sliced only once the bytes are known ASCII (a multi-byte character would panic).
+        let (month, day): (u32, u32) = if ok {
+            (
+                date[5..7].parse().unwrap_or(0),
+                date[8..10].parse().unwrap_or(0),
+            )
+        } else {
+            (0, 0)
+        };
         let rest = &s[10..];
         let rest_ok = rest.is_empty()
             || ((rest.starts_with('T') || rest.starts_with('t')) && rest.len() >= 3);
@@ -531,6 +538,7 @@ mod tests {
             (None, Some("2023-06-30".into()))
         );
         assert!(parse_datetime("../..").is_err());
+        assert!(parse_datetime("0000\u{80}\u{80}\u{84}").is_err());
         assert!(parse_datetime("2023-13-01").is_err());
         assert!(parse_datetime("2024-01-01/2023-01-01").is_err());
     }
