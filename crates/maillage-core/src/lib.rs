@@ -1,5 +1,6 @@
 //! Maillage core: domain types (communes, town halls, venues, fragility),
-//! spatial indexes and the queries on them. Pure and synchronous: no I/O framework.
+//! spatial indexes and the queries on them, and the [`Reproject`] interface (its
+//! implementations live in `maillage-ingest`). Pure and synchronous: no I/O framework.
 #![warn(missing_docs)]
 
 mod catalog;
@@ -7,6 +8,7 @@ mod code;
 mod commune;
 mod fragility;
 mod index;
+pub mod reproject;
 mod venue;
 mod zone;
 
@@ -17,6 +19,7 @@ pub use commune::{
 };
 pub use fragility::{Fragility, Ifn2020, Ifn2020Scale, Ifn2020Scores, Ifn2023, IrisFragility};
 pub use index::{SpatialIndex, contains_point};
+pub use reproject::{Reproject, ReprojectError};
 pub use venue::{
     DateMajKind, FRANCE_SERVICES_SERVICES, Hours, ItineranceState, LocationFlag, Placement, Venue,
     VenueId, VenueKind, VenueRecord, VenueSource,

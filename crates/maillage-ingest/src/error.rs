@@ -68,3 +68,9 @@ impl std::fmt::Display for Rejection {
         )
     }
 }
+
+impl From<maillage_core::ReprojectError> for IngestError {
+    fn from(e: maillage_core::ReprojectError) -> IngestError {
+        IngestError::Reproject(e.0)
+    }
+}

@@ -19,7 +19,10 @@ fn gaps(c: &mut Criterion) {
             return;
         }
     };
-    let index = GapIndex::build(&catalog);
+    let index = GapIndex::build(
+        &catalog,
+        maillage_ingest::reproject::default_reprojector().into(),
+    );
     let france = GapRequest::default();
     eprintln!(
         "catalogue : {} communes, {} lieux",
@@ -79,10 +82,21 @@ fn gaps(c: &mut Criterion) {
     });
     group.sample_size(10);
     group.bench_function("france_index_build", |b| {
-        b.iter(|| GapIndex::build(black_box(&catalog)))
+        b.iter(|| {
+            GapIndex::build(
+                black_box(&catalog),
+                maillage_ingest::reproject::default_reprojector().into(),
+            )
+        })
     });
     group.bench_function("france_analyse_with_index_build", |b| {
-        b.iter(|| analyse(&catalog, black_box(&france)))
+        b.iter(|| {
+            analyse(
+                &catalog,
+                black_box(&france),
+                maillage_ingest::reproject::default_reprojector().into(),
+            )
+        })
     });
     group.finish();
 }

@@ -19,16 +19,62 @@ pub enum RequestError {
     /// Something in the request is invalid.
     #[error("{0}")]
     Invalid(String),
-    /// The request is over a documented size limit.
-    #[error("{what} : {count} demandés, au plus {max} acceptés")]
+    /// The request is over a documented size limit (an HTTP server answers 413).
+    #[error("{limit} : {count} demandés, au plus {max} acceptés")]
     TooLarge {
-        /// What is too large.
-        what: &'static str,
+        /// Which limit.
+        limit: Limit,
         /// Requested.
         count: usize,
         /// Limit.
         max: usize,
     },
+    /// `time_limit_ms` over [`MAX_TIME_LIMIT_MS`]: a wrong value, not a size (400).
+    #[error("time_limit_ms : {requested} demandés, au plus {max} acceptés")]
+    TimeLimit {
+        /// Requested, ms.
+        requested: u64,
+        /// Limit, ms.
+        max: u64,
+    },
+}
+
+/// The documented size limits of the planning requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// Demand points of a site request.
+    DemandPoints,
+    /// Candidate and existing sites of a site request.
+    Sites,
+    /// Cells of the demand × sites matrix.
+    SiteMatrixCells,
+    /// Stops of a tour request.
+    Stops,
+    /// Rows of a tour cost matrix.
+    TourMatrixRows,
+    /// Days of a tour horizon.
+    Days,
+}
+
+impl Limit {
+    /// What the limit counts, in French.
+    pub fn what(self) -> &'static str {
+        match self {
+            Limit::DemandPoints => "points de demande",
+            Limit::Sites => "sites candidats et existants",
+            Limit::SiteMatrixCells => "cases de la matrice demande × sites",
+            Limit::Stops => "arrêts (stops)",
+            Limit::TourMatrixRows => "lignes de la matrice",
+            Limit::Days => "jours de l'horizon",
+        }
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.what())
+    }
 }
 
 /// How the search went.
@@ -63,10 +109,9 @@ pub(crate) fn invalid(msg: impl Into<String>) -> RequestError {
 pub(crate) fn solve_time_limit(time_limit_ms: Option<u64>) -> Result<Duration, RequestError> {
     let ms = time_limit_ms.unwrap_or(DEFAULT_TIME_LIMIT_MS);
     if ms > MAX_TIME_LIMIT_MS {
-        return Err(RequestError::TooLarge {
-            what: "time_limit_ms",
-            count: ms as usize,
-            max: MAX_TIME_LIMIT_MS as usize,
+        return Err(RequestError::TimeLimit {
+            requested: ms,
+            max: MAX_TIME_LIMIT_MS,
         });
     }
     Ok(Duration::from_millis(ms))
@@ -153,12 +198,10 @@ mod tests {
         assert!(lonlat(Some(1.0), None, "base").is_err());
         assert_eq!(lonlat(None, None, "base"), Ok(None));
         let e = solve_time_limit(Some(MAX_TIME_LIMIT_MS + 1)).unwrap_err();
-        assert!(matches!(
-            e,
-            RequestError::TooLarge {
-                what: "time_limit_ms",
-                ..
-            }
-        ));
+        assert!(matches!(e, RequestError::TimeLimit { .. }));
+        assert_eq!(
+            e.to_string(),
+            "time_limit_ms : 30001 demandés, au plus 30000 acceptés"
+        );
     }
 }

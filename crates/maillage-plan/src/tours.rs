@@ -20,10 +20,11 @@ pub use tsp::{EXACT_MAX, TspOptions, TspSolution, auto_iterations, solve_tsp};
 mod api;
 mod catalog;
 
+pub(crate) use api::solve_checked;
 pub use api::{
     DEFAULT_TIME_LIMIT_MS, MAX_DAYS, MAX_STOPS, MAX_TIME_LIMIT_MS, TourDay, TourError, TourPlace,
     TourRequest, TourResponse, TourRotation, TourSolverInfo, TourStopInput, TourUnvisited,
-    haversine_km, solve_tour_request,
+    check_stop_count, haversine_km, solve_tour_request,
 };
 pub use catalog::resolve_tour_request;
 pub(crate) use catalog::{commune_of, population_ifn_weight, town_hall_lonlat};

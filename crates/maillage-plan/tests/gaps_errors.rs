@@ -12,7 +12,12 @@ use maillage_plan::gaps::{
 
 fn refuse(req: &GapRequest) -> (GapError, String) {
     let catalog = fixture::small();
-    let err = analyse(&catalog, req).expect_err("request must be refused");
+    let err = analyse(
+        &catalog,
+        req,
+        maillage_ingest::reproject::default_reprojector().into(),
+    )
+    .expect_err("request must be refused");
     let msg = err.to_string();
     (err, msg)
 }
@@ -212,7 +217,10 @@ fn malformed_matrices_are_refused() {
 #[test]
 fn an_index_built_for_another_catalog_is_refused() {
     let small = fixture::small();
-    let index = GapIndex::build(&small);
+    let index = GapIndex::build(
+        &small,
+        maillage_ingest::reproject::default_reprojector().into(),
+    );
     let other = fixture::catalog(
         vec![fixture::commune(
             "81001",

@@ -14,7 +14,12 @@ use maillage_plan::gaps::{
 
 fn run(req: &GapRequest) -> GapResponse {
     let catalog = small();
-    analyse(&catalog, req).expect("valid request")
+    analyse(
+        &catalog,
+        req,
+        maillage_ingest::reproject::default_reprojector().into(),
+    )
+    .expect("valid request")
 }
 
 fn tarn() -> GapRequest {
@@ -76,7 +81,10 @@ fn a_venue_across_the_departement_border_serves_the_territory() {
 #[test]
 fn a_commune_without_town_hall_is_measured_from_a_point_inside_its_boundary() {
     let catalog = small();
-    let index = GapIndex::build(&catalog);
+    let index = GapIndex::build(
+        &catalog,
+        maillage_ingest::reproject::default_reprojector().into(),
+    );
     let res = index.analyse(&catalog, &tarn()).unwrap();
     let eps = commune(&res, "81005");
     assert_eq!(eps.access_source, Some(AccessSource::InteriorPoint));
@@ -338,7 +346,10 @@ fn a_slow_matrix_time_lets_another_venue_win_on_its_estimate() {
 #[test]
 fn a_permanence_at_an_unserved_town_hall_serves_it_and_worsens_nobody() {
     let catalog = small();
-    let index = GapIndex::build(&catalog);
+    let index = GapIndex::build(
+        &catalog,
+        maillage_ingest::reproject::default_reprojector().into(),
+    );
     let before = index.analyse(&catalog, &tarn()).unwrap();
     let mut req = tarn();
     req.added.push(AddedVenue::town_hall("81002"));

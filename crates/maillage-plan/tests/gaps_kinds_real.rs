@@ -19,7 +19,10 @@ fn unserved(catalog: &maillage_core::Catalog, index: &GapIndex, req: &GapRequest
 #[ignore = "needs the shared data (../shared/data)"]
 fn counting_only_places_that_receive_the_public_uncovers_gaps() {
     let catalog = real::real_catalog().unwrap_or_else(|e| panic!("{e}"));
-    let index = GapIndex::build(&catalog);
+    let index = GapIndex::build(
+        &catalog,
+        maillage_ingest::reproject::default_reprojector().into(),
+    );
     let mut table = Vec::new();
     for dep in ["81", "48", "23"] {
         let default = GapRequest::for_departements([dep]);

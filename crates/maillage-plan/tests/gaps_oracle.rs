@@ -121,7 +121,10 @@ fn nearest_venues_agree_with_brute_force_for_every_commune() {
     for seed in SEEDS {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let catalog = random_catalog(&mut rng, 60);
-        let index = GapIndex::build(&catalog);
+        let index = GapIndex::build(
+            &catalog,
+            maillage_ingest::reproject::default_reprojector().into(),
+        );
         let filters = [
             VenueFilter::default(),
             VenueFilter {
@@ -178,7 +181,10 @@ fn the_what_if_overlay_equals_a_full_recomputation_on_the_modified_catalog() {
     for seed in SEEDS {
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xff);
         let catalog = random_catalog(&mut rng, 40);
-        let index = GapIndex::build(&catalog);
+        let index = GapIndex::build(
+            &catalog,
+            maillage_ingest::reproject::default_reprojector().into(),
+        );
         let mut removed: Vec<u32> = (0..6).map(|_| rng.random_range(0..40)).collect();
         removed.sort_unstable();
         removed.dedup();
@@ -205,9 +211,12 @@ fn the_what_if_overlay_equals_a_full_recomputation_on_the_modified_catalog() {
         let overlay = index.analyse(&catalog, &req).unwrap();
 
         let real = modified(&catalog, &removed, &points);
-        let full = GapIndex::build(&real)
-            .analyse(&real, &GapRequest::for_departements(["81"]))
-            .unwrap();
+        let full = GapIndex::build(
+            &real,
+            maillage_ingest::reproject::default_reprojector().into(),
+        )
+        .analyse(&real, &GapRequest::for_departements(["81"]))
+        .unwrap();
         let want = minutes_by_code(&full);
         for c in &overlay.communes {
             assert_close(c.minutes, want[c.code.as_str()], c.code.as_str());
@@ -223,7 +232,10 @@ fn the_what_if_overlay_equals_a_full_recomputation_on_the_modified_catalog() {
 fn a_permanence_at_each_unserved_town_hall_serves_it_and_worsens_nobody() {
     let mut rng = ChaCha8Rng::seed_from_u64(SEEDS[0]);
     let catalog = random_catalog(&mut rng, 25);
-    let index = GapIndex::build(&catalog);
+    let index = GapIndex::build(
+        &catalog,
+        maillage_ingest::reproject::default_reprojector().into(),
+    );
     let base_req = GapRequest::for_departements(["82"]);
     let before = index.analyse(&catalog, &base_req).unwrap();
     let unserved: Vec<String> = before
@@ -303,7 +315,10 @@ fn indicators_add_up_for_the_territory_each_epci_and_each_departement() {
     for seed in SEEDS {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let catalog = random_catalog(&mut rng, 30);
-        let index = GapIndex::build(&catalog);
+        let index = GapIndex::build(
+            &catalog,
+            maillage_ingest::reproject::default_reprojector().into(),
+        );
         let mut req = GapRequest::default();
         req.added.push(AddedVenue::at(1.5, 44.0));
         let res = index.analyse(&catalog, &req).unwrap();
@@ -350,8 +365,18 @@ fn results_do_not_depend_on_a_rebuilt_index() {
     let mut req = GapRequest::for_departements(["81", "82"]);
     req.added.push(AddedVenue::at(1.7, 44.1));
     req.removed.push(VenueRef::Index(7));
-    let a = GapIndex::build(&catalog).analyse(&catalog, &req).unwrap();
-    let b = GapIndex::build(&catalog).analyse(&catalog, &req).unwrap();
+    let a = GapIndex::build(
+        &catalog,
+        maillage_ingest::reproject::default_reprojector().into(),
+    )
+    .analyse(&catalog, &req)
+    .unwrap();
+    let b = GapIndex::build(
+        &catalog,
+        maillage_ingest::reproject::default_reprojector().into(),
+    )
+    .analyse(&catalog, &req)
+    .unwrap();
     assert_eq!(
         serde_json::to_string(&a).unwrap(),
         serde_json::to_string(&b).unwrap()

@@ -24,7 +24,10 @@ fn loaded() -> &'static (Catalog, GapIndex) {
     LOADED.get_or_init(|| {
         let catalog =
             real::real_catalog().unwrap_or_else(|why| panic!("needs the real data: {why}"));
-        let index = GapIndex::build(&catalog);
+        let index = GapIndex::build(
+            &catalog,
+            maillage_ingest::reproject::default_reprojector().into(),
+        );
         (catalog, index)
     })
 }

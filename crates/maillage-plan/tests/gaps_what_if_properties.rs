@@ -18,7 +18,10 @@ fn loaded() -> &'static (Catalog, GapIndex) {
     static LOADED: OnceLock<(Catalog, GapIndex)> = OnceLock::new();
     LOADED.get_or_init(|| {
         let catalog = fixture::small();
-        let index = GapIndex::build(&catalog);
+        let index = GapIndex::build(
+            &catalog,
+            maillage_ingest::reproject::default_reprojector().into(),
+        );
         (catalog, index)
     })
 }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use maillage_plan::request::Limit;
 use maillage_plan::tours::{
     MAX_STOPS, TourError, TourPlace, TourRequest, TourStopInput, solve_tour_request,
 };
@@ -217,7 +218,7 @@ fn a_hundred_thousand_stops_are_refused_naming_the_limit() {
     assert_eq!(
         err,
         TourError::TooLarge {
-            what: "arrêts (stops)",
+            limit: Limit::Stops,
             count: 100_000,
             max: MAX_STOPS
         }

@@ -1,13 +1,19 @@
 //! Maillage HTTP server: OGC API – Features layers, planning endpoints, and the web map.
+//!
+//! [`AppState`] holds the current [`Snapshot`] (the catalog and every cache derived from
+//! it) and the heavy-work pool; nothing is process-global. [`http`] has the plumbing the
+//! routes and the OGC API share, [`ogc`] and [`export`] the OGC API and downloads,
+//! [`routes`] the `/api/*` endpoints, which extract, call `maillage-plan` and encode.
 #![warn(missing_docs)]
 
 mod cli;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod http;
 pub mod ogc;
 pub mod routes;
-mod state;
+pub mod state;
 
 use std::future::Future;
 
@@ -22,7 +28,7 @@ use tower_http::trace::TraceLayer;
 pub use cli::Spinner;
 pub use error::{ApiError, ApiResult};
 pub use extract::{ApiJson, ApiPath, ApiQuery};
-pub use state::AppState;
+pub use state::{AppState, Snapshot};
 
 /// The whole application: API routes, then the web front end at `/`.
 pub fn app(state: AppState) -> Router {

@@ -9,18 +9,19 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
-use maillage_core::{Catalog, InseeCode};
+use maillage_core::InseeCode;
 use maillage_ingest::load::{LoadOptions, Progress, load_catalog};
+use maillage_ingest::reproject::default_reprojector;
 use maillage_plan::gaps::{
-    AddedVenue, GapRequest, IfnChoice, IfnModel, IfnScale, Status, VenueRef,
+    AddedVenue, GapCache, GapRequest, IfnChoice, IfnModel, IfnScale, Status, VenueRef,
 };
+use maillage_plan::planning::{run_sites, run_tours};
+use maillage_plan::rows::{sites_csv, sites_geojson, tour_rows, tours_csv, tours_geojson};
 use maillage_plan::sites::{SiteObjectiveName, SitePoint, SiteRequest};
 use maillage_plan::tours::{TourPlace, TourRequest, TourStopInput};
 use maillage_server::Spinner;
-use maillage_server::routes::gaps::{Output, gap_body, gap_cache};
-use maillage_server::routes::plan::{
-    plan_body, run_sites, run_tours, sites_csv, sites_geojson, tour_rows, tours_csv, tours_geojson,
-};
+use maillage_server::http::Output;
+use maillage_server::http::encode::{gap_body, plan_body};
 use serde_json::Value;
 
 use super::DataArgs;
@@ -244,7 +245,7 @@ pub struct ToursArgs {
     output: OutputArgs,
 }
 
-fn load(data: &DataArgs, spinner: &Spinner) -> anyhow::Result<Arc<Catalog>> {
+fn load(data: &DataArgs, spinner: &Spinner) -> anyhow::Result<GapCache> {
     if let Some(dir) = &data.data_dir
         && !dir.is_dir()
     {
@@ -258,7 +259,10 @@ fn load(data: &DataArgs, spinner: &Spinner) -> anyhow::Result<Arc<Catalog>> {
         data_dir: data.data_dir.clone(),
     };
     let (catalog, _) = load_catalog(&opts, spinner).context("chargement des données")?;
-    Ok(Arc::new(catalog))
+    Ok(GapCache::new(
+        Arc::new(catalog),
+        Arc::from(default_reprojector()),
+    ))
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
@@ -350,12 +354,12 @@ pub fn gaps(args: GapsArgs) -> anyhow::Result<()> {
     let format = Format::pick(args.output.format, args.output.out.as_deref());
 
     let spinner = Spinner::new();
-    let catalog = load(&args.data, &spinner)?;
+    let cache = load(&args.data, &spinner)?;
     spinner.stage("Index des manques (accès, lieux les plus proches)");
-    let cache = gap_cache(&catalog);
+    cache.index();
     spinner.stage("Analyse des manques");
     let t = Instant::now();
-    let resp = cache.index.analyse(&catalog, &req)?;
+    let resp = cache.analyse(&req)?;
     let analysis_ms = t.elapsed().as_secs_f64() * 1000.0;
     let bytes = gap_body(&resp, format.output()).map_err(anyhow::Error::msg)?;
     write_output(args.output.out.as_deref(), &bytes)?;
@@ -609,7 +613,7 @@ fn site_point(p: PointRecord) -> SitePoint {
 /// The unserved communes of some départements at their access point (town hall, or a
 /// point inside the commune), with their priority; an error when there is none.
 fn unserved_communes(
-    catalog: &Arc<Catalog>,
+    cache: &GapCache,
     spinner: &Spinner,
     departements: &[String],
     threshold: Option<f64>,
@@ -619,7 +623,7 @@ fn unserved_communes(
     if let Some(t) = threshold {
         req.threshold_minutes = t;
     }
-    let resp = gap_cache(catalog).index.analyse(catalog, &req)?;
+    let resp = cache.analyse(&req)?;
     let mut out: Vec<(InseeCode, [f64; 2], f64)> = resp
         .communes
         .iter()
@@ -704,9 +708,9 @@ fn sites(args: SitesArgs) -> anyhow::Result<()> {
     let format = Format::pick(args.output.format, args.output.out.as_deref());
 
     let spinner = Spinner::new();
-    let catalog = load(&args.data, &spinner)?;
+    let cache = load(&args.data, &spinner)?;
     if !args.departements.is_empty() && args.demand.is_none() {
-        let unserved = unserved_communes(&catalog, &spinner, &args.departements, args.threshold)?;
+        let unserved = unserved_communes(&cache, &spinner, &args.departements, args.threshold)?;
         req.demand = unserved
             .iter()
             .map(|(code, [lon, lat], priority)| SitePoint {
@@ -726,7 +730,7 @@ fn sites(args: SitesArgs) -> anyhow::Result<()> {
         req.p,
         req.demand.len()
     ));
-    let (resolved, resp) = run_sites(&catalog, &req)?;
+    let (resolved, resp) = run_sites(&cache, &req)?;
     let bytes = plan_body(format.output(), &resolved, &resp, sites_geojson, sites_csv)
         .map_err(anyhow::Error::msg)?;
     write_output(args.output.out.as_deref(), &bytes)?;
@@ -845,9 +849,9 @@ fn tours(args: ToursArgs) -> anyhow::Result<()> {
     let format = Format::pick(args.output.format, args.output.out.as_deref());
 
     let spinner = Spinner::new();
-    let catalog = load(&args.data, &spinner)?;
+    let cache = load(&args.data, &spinner)?;
     if !args.departements.is_empty() && args.stops.is_none() {
-        let unserved = unserved_communes(&catalog, &spinner, &args.departements, args.threshold)?;
+        let unserved = unserved_communes(&cache, &spinner, &args.departements, args.threshold)?;
         let service = args.service_minutes.unwrap_or(120.0);
         req.stops = unserved
             .iter()
@@ -867,7 +871,7 @@ fn tours(args: ToursArgs) -> anyhow::Result<()> {
         "Construction des tournées : {} arrêts",
         req.stops.len()
     ));
-    let (resolved, resp) = run_tours(&catalog, &req)?;
+    let (resolved, resp) = run_tours(cache.catalog(), &req)?;
     let bytes = plan_body(format.output(), &resolved, &resp, tours_geojson, tours_csv)
         .map_err(anyhow::Error::msg)?;
     write_output(args.output.out.as_deref(), &bytes)?;

@@ -1,5 +1,6 @@
 //! Reprojection between EPSG:4326 and the projected CRSs Maillage uses
-//! (Lambert-93 and the overseas UTM / Lambert zones), behind one small interface.
+//! (Lambert-93 and the overseas UTM / Lambert zones): the implementations of the
+//! [`Reproject`] interface of `maillage-core`.
 //!
 //! The default build uses pure-Rust `proj4rs`; the cargo feature `proj` uses the
 //! `proj` crate (libproj and its EPSG database). Both pass the same tests
@@ -10,31 +11,12 @@ mod proj4rs_impl;
 #[cfg(feature = "proj")]
 mod proj_impl;
 
-use maillage_core::{Position, Zone};
-
-use crate::{IngestError, IngestResult};
+pub use maillage_core::reproject::{Reproject, ReprojectError, WGS84, position};
 
 pub use prj::{epsg_of_esri_wkt, epsg_of_prj};
 #[cfg(feature = "proj")]
 pub use proj_impl::ProjLib;
 pub use proj4rs_impl::Proj4rs;
-
-/// Converts coordinates between WGS84 lon/lat (degrees) and a projected CRS (metres).
-// `from_lonlat` names the source CRS, not a constructor.
-#[allow(clippy::wrong_self_convention)]
-pub trait Reproject: Send + Sync {
-    /// Projects lon/lat degrees (EPSG:4326) to easting/northing in `epsg`
-    /// (the identity when `epsg` is [`WGS84`]).
-    fn from_lonlat(&self, epsg: u32, lon: f64, lat: f64) -> IngestResult<(f64, f64)>;
-    /// Unprojects easting/northing in `epsg` to lon/lat degrees (EPSG:4326)
-    /// (the identity when `epsg` is [`WGS84`]).
-    fn to_lonlat(&self, epsg: u32, x: f64, y: f64) -> IngestResult<(f64, f64)>;
-    /// The library doing the work, with its version where known (for layer metadata).
-    fn name(&self) -> String;
-}
-
-/// WGS84 longitude/latitude in degrees; reprojecting to or from it is the identity.
-pub const WGS84: u32 = 4326;
 
 /// The EPSG codes Maillage can reproject to and from, besides 4326.
 pub const SUPPORTED_EPSG: [u32; 9] = [2154, 5490, 2972, 2975, 4471, 4467, 3163, 3297, 8903];
@@ -75,24 +57,8 @@ pub fn default_reprojector() -> Box<dyn Reproject> {
     }
 }
 
-/// A WGS84 point with its zone's projected coordinates; an error when the point lies
-/// outside every French territory.
-pub fn position(r: &dyn Reproject, lon: f64, lat: f64) -> IngestResult<Position> {
-    let zone = Zone::of_lonlat(lon, lat).ok_or_else(|| {
-        IngestError::Reproject(format!(
-            "le point ({lon}, {lat}) est hors de France (métropole et outre-mer)"
-        ))
-    })?;
-    let (x, y) = r.from_lonlat(zone.epsg(), lon, lat)?;
-    Ok(Position {
-        lonlat: [lon, lat],
-        xy: [x, y],
-        zone,
-    })
-}
-
-fn unsupported(epsg: u32) -> IngestError {
-    IngestError::Reproject(format!(
+fn unsupported(epsg: u32) -> ReprojectError {
+    ReprojectError(format!(
         "EPSG:{epsg} non pris en charge (attendu 4326 ou l'un de {SUPPORTED_EPSG:?})"
     ))
 }

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use proj4rs::Proj;
 
+use super::ReprojectError;
 use super::{Reproject, WGS84, proj4_definition, unsupported};
-use crate::{IngestError, IngestResult};
 
 /// Reprojection with `proj4rs`; the projections are parsed once.
 pub struct Proj4rs {
@@ -28,7 +28,7 @@ impl Proj4rs {
         Proj4rs { wgs84, projected }
     }
 
-    fn get(&self, epsg: u32) -> IngestResult<&Proj> {
+    fn get(&self, epsg: u32) -> Result<&Proj, ReprojectError> {
         self.projected.get(&epsg).ok_or_else(|| unsupported(epsg))
     }
 }
@@ -39,12 +39,12 @@ impl Default for Proj4rs {
     }
 }
 
-fn run(src: &Proj, dst: &Proj, p: &mut (f64, f64, f64)) -> IngestResult<()> {
-    proj4rs::transform::transform(src, dst, p).map_err(|e| IngestError::Reproject(e.to_string()))
+fn run(src: &Proj, dst: &Proj, p: &mut (f64, f64, f64)) -> Result<(), ReprojectError> {
+    proj4rs::transform::transform(src, dst, p).map_err(|e| ReprojectError(e.to_string()))
 }
 
 impl Reproject for Proj4rs {
-    fn from_lonlat(&self, epsg: u32, lon: f64, lat: f64) -> IngestResult<(f64, f64)> {
+    fn from_lonlat(&self, epsg: u32, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError> {
         if epsg == WGS84 {
             return Ok((lon, lat));
         }
@@ -54,7 +54,7 @@ impl Reproject for Proj4rs {
         Ok((p.0, p.1))
     }
 
-    fn to_lonlat(&self, epsg: u32, x: f64, y: f64) -> IngestResult<(f64, f64)> {
+    fn to_lonlat(&self, epsg: u32, x: f64, y: f64) -> Result<(f64, f64), ReprojectError> {
         if epsg == WGS84 {
             return Ok((x, y));
         }

@@ -7,8 +7,8 @@ use std::collections::hash_map::Entry;
 
 use proj::Proj;
 
+use super::ReprojectError;
 use super::{Reproject, SUPPORTED_EPSG, WGS84, unsupported};
-use crate::{IngestError, IngestResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Direction {
@@ -32,7 +32,7 @@ impl ProjLib {
     }
 }
 
-fn convert(epsg: u32, direction: Direction, a: f64, b: f64) -> IngestResult<(f64, f64)> {
+fn convert(epsg: u32, direction: Direction, a: f64, b: f64) -> Result<(f64, f64), ReprojectError> {
     if !SUPPORTED_EPSG.contains(&epsg) {
         return Err(unsupported(epsg));
     }
@@ -46,28 +46,26 @@ fn convert(epsg: u32, direction: Direction, a: f64, b: f64) -> IngestResult<(f64
                     Direction::ToLonLat => (projected.as_str(), "EPSG:4326"),
                 };
                 let transform = Proj::new_known_crs(from, to, None).map_err(|e| {
-                    IngestError::Reproject(format!(
-                        "libproj ne sait pas passer de {from} à {to} : {e}"
-                    ))
+                    ReprojectError(format!("libproj ne sait pas passer de {from} à {to} : {e}"))
                 })?;
                 entry.insert(transform)
             }
         };
         transform
             .convert((a, b))
-            .map_err(|e| IngestError::Reproject(format!("EPSG:{epsg}, point ({a}, {b}) : {e}")))
+            .map_err(|e| ReprojectError(format!("EPSG:{epsg}, point ({a}, {b}) : {e}")))
     })
 }
 
 impl Reproject for ProjLib {
-    fn from_lonlat(&self, epsg: u32, lon: f64, lat: f64) -> IngestResult<(f64, f64)> {
+    fn from_lonlat(&self, epsg: u32, lon: f64, lat: f64) -> Result<(f64, f64), ReprojectError> {
         if epsg == WGS84 {
             return Ok((lon, lat));
         }
         convert(epsg, Direction::FromLonLat, lon, lat)
     }
 
-    fn to_lonlat(&self, epsg: u32, x: f64, y: f64) -> IngestResult<(f64, f64)> {
+    fn to_lonlat(&self, epsg: u32, x: f64, y: f64) -> Result<(f64, f64), ReprojectError> {
         if epsg == WGS84 {
             return Ok((x, y));
         }

@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use maillage_core::geo::InteriorPoint;
+use maillage_core::reproject::{Reproject, position};
 use maillage_core::{Catalog, Commune, DepartementCode, EpciSiren, InseeCode, Position, Zone};
-use maillage_ingest::reproject::{Reproject, default_reprojector, position};
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 use serde::Serialize;
@@ -79,7 +80,7 @@ pub struct GapIndex {
     pub(crate) commune_labels: Vec<CommuneLabels>,
     /// Per venue: source id and name.
     pub(crate) venue_labels: Vec<(Label, Label)>,
-    pub(crate) reproject: Box<dyn Reproject>,
+    pub(crate) reproject: Arc<dyn Reproject>,
 }
 
 impl fmt::Debug for GapIndex {
@@ -93,8 +94,8 @@ impl fmt::Debug for GapIndex {
 
 impl GapIndex {
     /// Builds the index: access points, R-trees, lookups and unfiltered nearest venues.
-    pub fn build(catalog: &Catalog) -> GapIndex {
-        let reproject = default_reprojector();
+    /// `reproject` places the what-if venues given in lon/lat.
+    pub fn build(catalog: &Catalog, reproject: Arc<dyn Reproject>) -> GapIndex {
         let access: Vec<Option<AccessPoint>> = catalog
             .communes
             .iter()

@@ -45,9 +45,12 @@
 //! - **Order**: by priority (highest first), then INSEE code. Results are deterministic.
 //!
 //! ```no_run
-//! # fn demo(catalog: &maillage_core::Catalog) -> Result<(), maillage_plan::gaps::GapError> {
+//! # fn demo(
+//! #     catalog: &maillage_core::Catalog,
+//! #     reproject: std::sync::Arc<dyn maillage_core::Reproject>,
+//! # ) -> Result<(), maillage_plan::gaps::GapError> {
 //! use maillage_plan::gaps::{AddedVenue, GapIndex, GapRequest};
-//! let index = GapIndex::build(catalog); // once per catalog
+//! let index = GapIndex::build(catalog, reproject); // once per catalog
 //! let mut req = GapRequest::for_departements(["48"]);
 //! req.added.push(AddedVenue::town_hall("48080"));
 //! let res = index.analyse(catalog, &req)?;
@@ -56,6 +59,7 @@
 //! ```
 
 mod analysis;
+mod cache;
 mod error;
 mod fragility;
 mod index;
@@ -64,8 +68,12 @@ mod request;
 mod resolve;
 mod response;
 
-use maillage_core::Catalog;
+use std::sync::Arc;
 
+use maillage_core::Catalog;
+use maillage_core::reproject::Reproject;
+
+pub use cache::{DefaultGaps, GapCache};
 pub use error::GapError;
 pub use index::{AccessPoint, AccessSource, GapIndex};
 pub use request::{
@@ -80,6 +88,10 @@ pub use response::{
 
 /// Runs a gap analysis. Builds a [`GapIndex`] first (tens of milliseconds on all of
 /// France): a server should build it once and call [`GapIndex::analyse`].
-pub fn analyse(catalog: &Catalog, req: &GapRequest) -> Result<GapResponse, GapError> {
-    GapIndex::build(catalog).analyse(catalog, req)
+pub fn analyse(
+    catalog: &Catalog,
+    req: &GapRequest,
+    reproject: Arc<dyn Reproject>,
+) -> Result<GapResponse, GapError> {
+    GapIndex::build(catalog, reproject).analyse(catalog, req)
 }

@@ -481,28 +481,51 @@ impl GapResponse {
 
     /// An RFC 7946 FeatureCollection: one point per commune at its access point
     /// (`null` geometry when unlocated), properties = [`GapRow`], with the
-    /// indicators as a foreign member `indicators`.
+    /// indicators as a foreign member `indicators` (the document of [`Self::geojson_bytes`]).
     pub fn to_geojson(&self) -> Value {
-        let features: Vec<Value> = self
-            .rows()
-            .into_iter()
-            .map(|row| {
-                let geometry = match (row.lon, row.lat) {
-                    (Some(lon), Some(lat)) => json!({"type": "Point", "coordinates": [lon, lat]}),
-                    _ => Value::Null,
-                };
-                json!({
-                    "type": "Feature",
-                    "id": row.code.as_str(),
-                    "geometry": geometry,
-                    "properties": row,
-                })
-            })
-            .collect();
-        json!({
-            "type": "FeatureCollection",
-            "features": features,
-            "indicators": self.indicators,
-        })
+        self.geojson_bytes()
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    /// The GeoJSON document written row by row, without building it in memory first.
+    pub fn geojson_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut out = Vec::with_capacity(self.communes.len() * 640 + 4096);
+        out.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
+        for (k, row) in self.rows().into_iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(br#"{"type":"Feature","id":"#);
+            serde_json::to_writer(&mut out, &row.code)?;
+            out.extend_from_slice(br#","geometry":"#);
+            match (row.lon, row.lat) {
+                (Some(lon), Some(lat)) => serde_json::to_writer(
+                    &mut out,
+                    &json!({"type": "Point", "coordinates": [lon, lat]}),
+                )?,
+                _ => out.extend_from_slice(b"null"),
+            }
+            out.extend_from_slice(br#","properties":"#);
+            serde_json::to_writer(&mut out, &row)?;
+            out.push(b'}');
+        }
+        out.extend_from_slice(br#"],"indicators":"#);
+        serde_json::to_writer(&mut out, &self.indicators)?;
+        out.push(b'}');
+        Ok(out)
+    }
+
+    /// One CSV row per commune (header [`GapRow::FIELDS`]).
+    pub fn csv_bytes(&self) -> Result<Vec<u8>, csv::Error> {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        w.write_record(GapRow::FIELDS)?;
+        for row in self.rows() {
+            w.serialize(row)?;
+        }
+        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
     }
 }

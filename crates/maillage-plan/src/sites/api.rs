@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::solver::{SiteObjective, SiteOptions, SiteProblem, solve_sites};
 pub use crate::request::{DEFAULT_TIME_LIMIT_MS, MAX_TIME_LIMIT_MS};
 use crate::request::{
-    RequestError, SolverInfo, check_matrix_row, check_speed, check_weight, default_detour,
+    Limit, RequestError, SolverInfo, check_matrix_row, check_speed, check_weight, default_detour,
     default_seed, invalid, lonlat, position_required, solve_time_limit,
 };
 use crate::tours::haversine_km;
@@ -193,7 +193,7 @@ pub fn solve_site_request(req: &SiteRequest) -> Result<SiteResponse, SiteError> 
     }
     if req.demand.len() > MAX_DEMAND {
         return Err(SiteError::TooLarge {
-            what: "points de demande",
+            limit: Limit::DemandPoints,
             count: req.demand.len(),
             max: MAX_DEMAND,
         });
@@ -201,14 +201,14 @@ pub fn solve_site_request(req: &SiteRequest) -> Result<SiteResponse, SiteError> 
     let cols = req.candidates.len() + req.existing.len();
     if cols > MAX_CANDIDATES {
         return Err(SiteError::TooLarge {
-            what: "sites candidats et existants",
+            limit: Limit::Sites,
             count: cols,
             max: MAX_CANDIDATES,
         });
     }
     if req.demand.len() * cols > MAX_CELLS {
         return Err(SiteError::TooLarge {
-            what: "cases de la matrice demande × sites",
+            limit: Limit::SiteMatrixCells,
             count: req.demand.len() * cols,
             max: MAX_CELLS,
         });

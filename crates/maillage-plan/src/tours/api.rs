@@ -20,7 +20,7 @@ use super::plan::{
 };
 pub use crate::request::{DEFAULT_TIME_LIMIT_MS, MAX_TIME_LIMIT_MS};
 use crate::request::{
-    RequestError, SolverInfo, check_matrix_row, check_speed, check_weight, default_detour,
+    Limit, RequestError, SolverInfo, check_matrix_row, check_speed, check_weight, default_detour,
     default_seed, invalid, lonlat, position_required, solve_time_limit,
 };
 
@@ -309,7 +309,7 @@ fn horizon(req: &TourRequest) -> Result<Horizon, TourError> {
     }
     if total > MAX_DAYS {
         return Err(TourError::TooLarge {
-            what: "jours de l'horizon",
+            limit: Limit::Days,
             count: total,
             max: MAX_DAYS,
         });
@@ -366,16 +366,27 @@ fn horizon(req: &TourRequest) -> Result<Horizon, TourError> {
 /// Validates the request and solves it. Places must already be resolved (lon/lat or
 /// matrix index; commune codes are resolved by [`super::resolve_tour_request`]).
 pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> {
-    let started = Instant::now();
-    if req.stops.is_empty() {
-        return Err(invalid("stops : la liste des arrêts est vide"));
-    }
+    check_stop_count(req)?;
+    solve_checked(req)
+}
+
+/// Refuses more than [`MAX_STOPS`] stops (before anything costly is done with them).
+pub fn check_stop_count(req: &TourRequest) -> Result<(), TourError> {
     if req.stops.len() > MAX_STOPS {
         return Err(TourError::TooLarge {
-            what: "arrêts (stops)",
+            limit: Limit::Stops,
             count: req.stops.len(),
             max: MAX_STOPS,
         });
+    }
+    Ok(())
+}
+
+/// [`solve_tour_request`] for a request whose stop count [`check_stop_count`] passed.
+pub(crate) fn solve_checked(req: &TourRequest) -> Result<TourResponse, TourError> {
+    let started = Instant::now();
+    if req.stops.is_empty() {
+        return Err(invalid("stops : la liste des arrêts est vide"));
     }
     let mut ids = HashSet::new();
     for s in &req.stops {
@@ -412,7 +423,7 @@ pub fn solve_tour_request(req: &TourRequest) -> Result<TourResponse, TourError> 
             let n = rows.len();
             if n > MAX_STOPS + 1 {
                 return Err(TourError::TooLarge {
-                    what: "lignes de la matrice",
+                    limit: Limit::TourMatrixRows,
                     count: n,
                     max: MAX_STOPS + 1,
                 });

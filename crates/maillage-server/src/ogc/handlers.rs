@@ -897,9 +897,10 @@ pub async fn items(
             ogc.layers[index].clone()
         } else {
             let provider = layer.provider.clone();
-            let variant = tokio::task::spawn_blocking(move || provider.with_parameters(&values))
-                .await
-                .map_err(ApiError::internal)??;
+            let variant = s
+                .pool()
+                .run(move || provider.with_parameters(&values))
+                .await??;
             Arc::new(Layer::new(variant))
         }
     };

@@ -1,12 +1,13 @@
 //! The OGC state of one catalog: its collections wrapped with generic caches
-//! (properties JSON, per-zoom simplified geometry, extents), found from the
-//! [`AppState`] of a request.
+//! (properties JSON, per-zoom simplified geometry, extents) and the rendered pages, held
+//! by the [`crate::state::Snapshot`] of the catalog.
 
-use std::sync::{Arc, OnceLock, RwLock, Weak};
+use std::sync::{Arc, OnceLock};
 
 use maillage_core::Catalog;
 use maillage_core::geo::{MultiPolygon, Simplify};
-use maillage_ingest::reproject::{Reproject, default_reprojector};
+use maillage_core::reproject::Reproject;
+use maillage_plan::gaps::GapCache;
 use sha2::{Digest, Sha256};
 
 use super::collections;
@@ -248,7 +249,7 @@ pub struct Ogc {
     /// Collections, in listing order.
     pub layers: Vec<Arc<Layer>>,
     /// Reprojection to the output CRSs.
-    pub reproject: Box<dyn Reproject>,
+    pub reproject: Arc<dyn Reproject>,
     /// Hash of the loaded data (layers, counts, version): the base of every ETag.
     pub fingerprint: String,
     /// Rendered `/items` pages.
@@ -257,8 +258,8 @@ pub struct Ogc {
 
 impl Ogc {
     /// Wraps the collections of a catalog.
-    pub fn new(catalog: Arc<Catalog>) -> Ogc {
-        let layers = collections::all(catalog.clone())
+    pub fn new(catalog: Arc<Catalog>, gaps: Arc<GapCache>, reproject: Arc<dyn Reproject>) -> Ogc {
+        let layers = collections::all(catalog.clone(), gaps, reproject.clone())
             .into_iter()
             .map(|p| Arc::new(Layer::new(p)))
             .collect();
@@ -274,7 +275,7 @@ impl Ogc {
         Ogc {
             catalog,
             layers,
-            reproject: default_reprojector(),
+            reproject,
             fingerprint,
             responses: ResponseCache::default(),
         }
@@ -289,55 +290,32 @@ impl Ogc {
     }
 }
 
-type Registry = RwLock<Vec<(Weak<Catalog>, Arc<Ogc>)>>;
-
-fn registry() -> &'static Registry {
-    static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    REGISTRY.get_or_init(|| RwLock::new(Vec::new()))
+impl Ogc {
+    /// Starts a background thread that computes the lazy parts (dissolved boundaries,
+    /// statistics, default analyses), so that the first requests do not wait.
+    pub fn warm_up_in_background(self: Arc<Ogc>) {
+        let spawned = std::thread::Builder::new()
+            .name("ogc-warm-up".into())
+            .spawn(move || {
+                let t = std::time::Instant::now();
+                for l in &self.layers {
+                    l.provider.warm_up();
+                    let _ = l.extent();
+                }
+                tracing::info!(
+                    "couches OGC prêtes (contours fusionnés, statistiques) en {:.1} s",
+                    t.elapsed().as_secs_f64()
+                );
+            });
+        if let Err(e) = spawned {
+            tracing::warn!("préchauffage des couches OGC impossible : {e}");
+        }
+    }
 }
 
-/// The OGC view of the request's catalog, built on first use (then a background
-/// thread warms the lazy parts: dissolved boundaries, statistics).
+/// The OGC view of the request's data (the current snapshot's).
 pub fn ogc(state: &AppState) -> Arc<Ogc> {
-    let found = registry().read().ok().and_then(|r| {
-        r.iter()
-            .find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&state.catalog)))
-            .map(|(_, o)| o.clone())
-    });
-    if let Some(o) = found {
-        return o;
-    }
-    let mut guard = match registry().write() {
-        Ok(g) => g,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    guard.retain(|(w, _)| w.strong_count() > 0);
-    if let Some((_, o)) = guard
-        .iter()
-        .find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&state.catalog)))
-    {
-        return o.clone();
-    }
-    let o = Arc::new(Ogc::new(state.catalog.clone()));
-    guard.push((Arc::downgrade(&state.catalog), o.clone()));
-    let warm = o.clone();
-    let spawned = std::thread::Builder::new()
-        .name("ogc-warm-up".into())
-        .spawn(move || {
-            let t = std::time::Instant::now();
-            for l in &warm.layers {
-                l.provider.warm_up();
-                let _ = l.extent();
-            }
-            tracing::info!(
-                "couches OGC prêtes (contours fusionnés, statistiques) en {:.1} s",
-                t.elapsed().as_secs_f64()
-            );
-        });
-    if let Err(e) = spawned {
-        tracing::warn!("préchauffage des couches OGC impossible : {e}");
-    }
-    o
+    state.snapshot().ogc()
 }
 
 /// Builds the OGC view now and starts its background warm-up, so that the first

@@ -78,15 +78,7 @@ impl Format {
     }
 }
 
-/// Every parameter of a query string, in order. Malformed percent-encoding is replaced.
-pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    raw.map(|q| {
-        form_urlencoded::parse(q.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect()
-    })
-    .unwrap_or_default()
-}
+pub use crate::http::pairs;
 
 /// The format asked by `f=` (among `allowed`), else by the `Accept` header, else JSON.
 pub fn negotiate(
@@ -543,6 +535,7 @@ mod tests {
             (None, Some("2023-06-30".into()))
         );
         assert!(parse_datetime("../..").is_err());
+        assert!(parse_datetime("0000\u{80}\u{80}\u{84}").is_err());
         assert!(parse_datetime("2023-13-01").is_err());
         assert!(parse_datetime("2024-01-01/2023-01-01").is_err());
     }

@@ -141,14 +141,14 @@ pub async fn nearest(
     if let Some(k) = &q.kinds {
         filter.kinds = parse_kinds(k).map_err(ApiError::bad_request)?;
     }
-    let commune = s
-        .catalog
+    let catalog = s.snapshot().catalog.clone();
+    let commune = catalog
         .commune_at(q.lon, q.lat)
         .map(|c| json!({"code": c.code, "nom": c.name}));
     Ok(Json(json!({
         "from": {"lon": q.lon, "lat": q.lat, "commune": commune},
         "hypotheses": {"facteur_detour": DETOUR_FACTOR, "vitesse_kmh": SPEED_KMH},
-        "venues": nearest_json(&s.catalog, &from, k, &filter),
+        "venues": nearest_json(&catalog, &from, k, &filter),
     })))
 }
 
@@ -178,7 +178,7 @@ pub async fn commune_sheet(
     let code: InseeCode = code
         .parse()
         .map_err(|e: maillage_core::CodeError| ApiError::bad_request(e.to_string()))?;
-    let cat = &s.catalog;
+    let cat = s.snapshot().catalog.clone();
     let c = cat
         .commune(&code)
         .ok_or_else(|| ApiError::not_found(format!("aucune commune de code INSEE {code}")))?;
@@ -214,7 +214,7 @@ pub async fn commune_sheet(
         .count();
     let nearest = c
         .located_town_hall()
-        .map(|t| nearest_json(cat, &t.position, 5, &VenueFilter::default()))
+        .map(|t| nearest_json(&cat, &t.position, 5, &VenueFilter::default()))
         .unwrap_or_default();
     let arrondissements = cat.arrondissements.get(&code).map(|list| {
         list.iter()

@@ -6,39 +6,29 @@
 //!   refused), at most [`MAX_BODY_BYTES`]. Output: the [`GapResponse`] as JSON (default),
 //!   or with `?f=geojson` (or `Accept: application/geo+json`) a FeatureCollection of the
 //!   access points with the indicators as a foreign member, or `?f=csv` one row per
-//!   commune ([`GapRow::FIELDS`]).
+//!   commune ([`maillage_plan::gaps::GapRow::FIELDS`]).
 //! - `GET /api/gaps?departement=81&threshold=20&…`: the same analysis from query
 //!   parameters (see [`QUERY_PARAMETERS`]), for links and GIS clients; the what-if
 //!   (`added`, `removed`) and the travel-time matrix need the POST.
 //!
-//! The [`GapIndex`] is built once per catalog ([`gap_cache`]), so a what-if only pays for
-//! the analysis itself. The computation and the serialisation run on the blocking pool,
+//! The gap index is built once per catalog (the snapshot's `GapCache`), so a what-if
+//! only pays for the analysis itself. The computation and the serialisation run on the blocking pool,
 //! at most one heavy computation per core at a time. A venue filter that no loaded venue
 //! passes is refused (400, [`check_filter`]): every commune would be unserved.
 
-use std::fmt;
-use std::marker::PhantomData;
-use std::sync::{Arc, OnceLock, RwLock, Weak};
 use std::time::Instant;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
-use axum::http::header::{ACCEPT, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use maillage_core::Catalog;
-use maillage_plan::gaps::{
-    GapError, GapIndex, GapRequest, GapResponse, GapRow, IfnChoice, IfnModel, IfnScale, Status,
-};
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use maillage_plan::gaps::{GapError, GapRequest, IfnChoice, IfnModel, IfnScale};
 use serde_json::{Value, json};
-use tokio::sync::Semaphore;
 
-use crate::ogc::query::pairs;
+use crate::http::encode::gap_body;
+use crate::http::{Object, Output, pairs, respond};
 use crate::{ApiError, ApiJson, ApiResult, AppState};
 
 /// Largest accepted body of `POST /api/gaps`: 16 MiB (a travel-time matrix of about a
@@ -97,126 +87,6 @@ pub const QUERY_PARAMETERS: [(&str, &str); 15] = [
     ("f", "json (défaut), geojson ou csv"),
 ];
 
-/// The index of a catalog and its default analysis (every commune, default parameters).
-pub struct GapCache {
-    /// Access points, R-trees, unfiltered nearest venues.
-    pub index: GapIndex,
-    default: OnceLock<Option<DefaultGaps>>,
-}
-
-/// The default analysis of a whole catalog and where each commune's result is.
-pub struct DefaultGaps {
-    /// The response (communes by priority).
-    pub response: GapResponse,
-    /// Per `catalog.communes` index: position in `response.communes`.
-    pub position: Vec<Option<u32>>,
-}
-
-impl DefaultGaps {
-    /// Indexes an analysis of the whole catalog by commune.
-    pub fn new(response: GapResponse, catalog: &Catalog) -> DefaultGaps {
-        let mut position = vec![None; catalog.communes.len()];
-        for (k, c) in response.communes.iter().enumerate() {
-            if let Some(i) = catalog.commune_index(&c.code) {
-                position[i] = Some(k as u32);
-            }
-        }
-        DefaultGaps { response, position }
-    }
-
-    /// The result of commune `i` (catalog index).
-    pub fn commune(&self, i: usize) -> Option<&maillage_plan::gaps::CommuneGap> {
-        let k = (*self.position.get(i)?)?;
-        self.response.communes.get(k as usize)
-    }
-
-    /// Whether commune `i` (catalog index) is unserved with the default parameters.
-    pub fn is_unserved(&self, i: usize) -> bool {
-        self.commune(i)
-            .is_some_and(|c| c.status == Status::Unserved)
-    }
-}
-
-impl GapCache {
-    /// The analysis of every commune with the default parameters (20 minutes, every
-    /// venue, 50 km/h, detour 1.3, IFN 2023 `total`), computed once; `None` for a
-    /// catalog without communes.
-    pub fn default_analysis(&self, catalog: &Catalog) -> Option<&DefaultGaps> {
-        self.default
-            .get_or_init(|| {
-                let response = match self.index.analyse(catalog, &GapRequest::default()) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        tracing::warn!("analyse des manques par défaut impossible : {e}");
-                        return None;
-                    }
-                };
-                Some(DefaultGaps::new(response, catalog))
-            })
-            .as_ref()
-    }
-}
-
-type Registry = RwLock<Vec<(Weak<Catalog>, Arc<GapCache>)>>;
-
-fn registry() -> &'static Registry {
-    static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    REGISTRY.get_or_init(|| RwLock::new(Vec::new()))
-}
-
-/// The gap index of a catalog, built on first use (tens of milliseconds for France) and
-/// kept while the catalog lives. Blocking: call it off the async workers.
-pub fn gap_cache(catalog: &Arc<Catalog>) -> Arc<GapCache> {
-    let same = |w: &Weak<Catalog>| std::ptr::eq(w.as_ptr(), Arc::as_ptr(catalog));
-    if let Some(c) = registry()
-        .read()
-        .ok()
-        .and_then(|r| r.iter().find(|(w, _)| same(w)).map(|(_, c)| c.clone()))
-    {
-        return c;
-    }
-    let mut guard = match registry().write() {
-        Ok(g) => g,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    guard.retain(|(w, _)| w.strong_count() > 0);
-    if let Some((_, c)) = guard.iter().find(|(w, _)| same(w)) {
-        return c.clone();
-    }
-    let started = Instant::now();
-    let cache = Arc::new(GapCache {
-        index: GapIndex::build(catalog),
-        default: OnceLock::new(),
-    });
-    tracing::info!(
-        "index des manques construit en {:.0} ms",
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    guard.push((Arc::downgrade(catalog), cache.clone()));
-    cache
-}
-
-/// A JSON body that must be an object: `T` read from a JSON object only (serde would
-/// also read a struct from an array, which the documented schema does not allow).
-#[derive(Debug, Clone)]
-pub struct Object<T>(pub T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
-            type Value = Object<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("un objet JSON")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(Object)
-            }
-        }
-        d.deserialize_map(ObjectVisitor(PhantomData))
-    }
-}
-
 /// Routes of this module.
 pub fn router() -> Router<AppState> {
     Router::new().route(
@@ -227,96 +97,6 @@ pub fn router() -> Router<AppState> {
     )
 }
 
-/// Output format of the planning endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Output {
-    /// The response object.
-    Json,
-    /// A GeoJSON FeatureCollection.
-    GeoJson,
-    /// CSV rows.
-    Csv,
-}
-
-impl Output {
-    /// The format named by `f=`, else by the `Accept` header (`application/geo+json`,
-    /// `text/csv`), else JSON.
-    pub fn negotiate(raw: Option<&str>, headers: &HeaderMap) -> ApiResult<Output> {
-        if let Some((_, f)) = pairs(raw).into_iter().find(|(k, _)| k == "f") {
-            return Output::parse(&f).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "format f={f} non pris en charge ; valeurs possibles : json, geojson, csv"
-                ))
-            });
-        }
-        let accept = headers
-            .get(ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let mut best: Option<(f32, Output)> = None;
-        for part in accept.split(',') {
-            let mut bits = part.split(';');
-            let media = bits.next().unwrap_or("").trim();
-            let q = bits
-                .filter_map(|b| b.trim().strip_prefix("q="))
-                .find_map(|v| v.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            let output = match media {
-                "application/geo+json" => Output::GeoJson,
-                "text/csv" => Output::Csv,
-                "application/json" => Output::Json,
-                _ => continue,
-            };
-            if q > 0.0 && best.is_none_or(|(b, _)| q > b) {
-                best = Some((q, output));
-            }
-        }
-        Ok(best.map(|(_, o)| o).unwrap_or(Output::Json))
-    }
-
-    /// `json`, `geojson` or `csv` (exactly, as documented).
-    pub fn parse(s: &str) -> Option<Output> {
-        match s {
-            "json" => Some(Output::Json),
-            "geojson" => Some(Output::GeoJson),
-            "csv" => Some(Output::Csv),
-            _ => None,
-        }
-    }
-
-    /// The media type.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Output::Json => "application/json",
-            Output::GeoJson => "application/geo+json",
-            Output::Csv => "text/csv; charset=utf-8",
-        }
-    }
-}
-
-/// A response with a body already serialised, and the computation time as `Server-Timing`.
-pub fn respond(
-    output: Output,
-    bytes: Vec<u8>,
-    file_stem: &str,
-    compute_ms: f64,
-) -> ApiResult<Response> {
-    let mut res = Response::new(Body::from(bytes));
-    let h = res.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_static(output.media_type()));
-    if output == Output::Csv {
-        let v = format!("attachment; filename=\"{file_stem}.csv\"");
-        if let Ok(v) = HeaderValue::from_str(&v) {
-            h.insert(CONTENT_DISPOSITION, v);
-        }
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!("compute;dur={compute_ms:.1}")) {
-        h.insert("server-timing", v);
-    }
-    Ok(res)
-}
-
 /// A refused analysis as an HTTP error: 400 for the caller's faults, 500 otherwise.
 pub fn gap_error(e: GapError) -> ApiError {
     if e.is_bad_request() {
@@ -324,81 +104,6 @@ pub fn gap_error(e: GapError) -> ApiError {
     } else {
         ApiError::internal(e)
     }
-}
-
-/// The rows of a response as CSV (header [`GapRow::FIELDS`]).
-pub fn gap_rows_csv(resp: &GapResponse) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    w.write_record(GapRow::FIELDS)?;
-    for row in resp.rows() {
-        w.serialize(row)?;
-    }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
-}
-
-/// The response as GeoJSON, written row by row (the same document as
-/// [`GapResponse::to_geojson`] without building it in memory first): one point per
-/// commune at its access point (`null` when unlocated), properties = [`GapRow`], the
-/// indicators as a foreign member.
-pub fn gap_geojson(resp: &GapResponse) -> Result<Vec<u8>, serde_json::Error> {
-    let mut out = Vec::with_capacity(resp.communes.len() * 640 + 4096);
-    out.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
-    for (k, row) in resp.rows().into_iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(br#"{"type":"Feature","id":"#);
-        serde_json::to_writer(&mut out, &row.code)?;
-        out.extend_from_slice(br#","geometry":"#);
-        match (row.lon, row.lat) {
-            (Some(lon), Some(lat)) => serde_json::to_writer(
-                &mut out,
-                &json!({"type": "Point", "coordinates": [lon, lat]}),
-            )?,
-            _ => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(br#","properties":"#);
-        serde_json::to_writer(&mut out, &row)?;
-        out.push(b'}');
-    }
-    out.extend_from_slice(br#"],"indicators":"#);
-    serde_json::to_writer(&mut out, &resp.indicators)?;
-    out.push(b'}');
-    Ok(out)
-}
-
-/// Serialises a response in a format.
-pub fn gap_body(resp: &GapResponse, output: Output) -> Result<Vec<u8>, String> {
-    match output {
-        Output::Json => serde_json::to_vec(resp).map_err(|e| e.to_string()),
-        Output::GeoJson => gap_geojson(resp).map_err(|e| e.to_string()),
-        Output::Csv => gap_rows_csv(resp).map_err(|e| e.to_string()),
-    }
-}
-
-/// At most one heavy computation (gap analysis, site or tour solve) per core at a time;
-/// the others wait their turn.
-fn heavy_slots() -> &'static Semaphore {
-    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
-    SLOTS.get_or_init(|| {
-        Semaphore::new(
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1),
-        )
-    })
-}
-
-/// Runs blocking work on the blocking pool, holding one of the [`heavy_slots`].
-pub async fn on_heavy_pool<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> ApiResult<T> {
-    let _permit = heavy_slots().acquire().await.map_err(ApiError::internal)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(ApiError::internal)
 }
 
 /// Refuses a venue filter that no loaded venue passes: every commune would be unserved,
@@ -444,16 +149,18 @@ pub fn check_filter(catalog: &Catalog, req: &GapRequest) -> ApiResult<()> {
 }
 
 async fn run_analysis(state: &AppState, req: GapRequest, output: Output) -> ApiResult<Response> {
-    let catalog = state.catalog.clone();
-    let (result, ms) = on_heavy_pool(move || {
-        check_filter(&catalog, &req)?;
-        let cache = gap_cache(&catalog);
-        let started = Instant::now();
-        let resp = cache.index.analyse(&catalog, &req);
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
-        Ok::<_, ApiError>((resp.map(|r| gap_body(&r, output)), ms))
-    })
-    .await??;
+    let snapshot = state.snapshot();
+    let (result, ms) = state
+        .pool()
+        .run(move || {
+            let cache = &snapshot.gaps;
+            check_filter(cache.catalog(), &req)?;
+            let started = Instant::now();
+            let resp = cache.analyse(&req);
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            Ok::<_, ApiError>((resp.map(|r| gap_body(&r, output)), ms))
+        })
+        .await??;
     let bytes = result.map_err(gap_error)?.map_err(ApiError::internal)?;
     respond(output, bytes, "manques", ms)
 }
@@ -656,6 +363,10 @@ pub fn request_schema() -> Value {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+    use axum::http::header::ACCEPT;
+    use maillage_plan::gaps::GapRow;
+
     use super::*;
 
     #[test]
@@ -689,7 +400,6 @@ mod tests {
     fn tiny_catalog() -> Catalog {
         use maillage_core::geo::MultiPolygon;
         use maillage_core::{Commune, Fragility, Ifn2023, TownHall};
-        use maillage_ingest::reproject::{default_reprojector, position};
         let r = default_reprojector();
         let commune = |code: &str, lon: Option<f64>, total: f64| Commune {
             code: code.parse().unwrap(),
@@ -734,17 +444,20 @@ mod tests {
         )
     }
 
+    use maillage_ingest::reproject::{default_reprojector, position};
+
     #[test]
     fn the_streamed_geojson_is_the_plan_crate_document() {
         let catalog = tiny_catalog();
         let mut req = GapRequest::default();
         req.added
             .push(maillage_plan::gaps::AddedVenue::town_hall("81004"));
-        let resp = maillage_plan::gaps::analyse(&catalog, &req).unwrap();
-        let streamed: Value = serde_json::from_slice(&gap_geojson(&resp).unwrap()).unwrap();
+        let resp =
+            maillage_plan::gaps::analyse(&catalog, &req, default_reprojector().into()).unwrap();
+        let streamed: Value = serde_json::from_slice(&resp.geojson_bytes().unwrap()).unwrap();
         assert_eq!(streamed, resp.to_geojson());
         assert_eq!(streamed["features"].as_array().unwrap().len(), 3);
-        let csv = String::from_utf8(gap_rows_csv(&resp).unwrap()).unwrap();
+        let csv = String::from_utf8(resp.csv_bytes().unwrap()).unwrap();
         assert_eq!(csv.lines().count(), 4);
         assert_eq!(csv.lines().next().unwrap(), GapRow::FIELDS.join(","));
     }

@@ -8,16 +8,17 @@ use crate::AppState;
 
 /// `GET /health`: liveness with counts.
 pub async fn health(State(s): State<AppState>) -> Json<Value> {
+    let catalog = &s.snapshot().catalog;
     Json(json!({
         "status": "ok",
-        "communes": s.catalog.communes.len(),
-        "venues": s.catalog.venues.len(),
+        "communes": catalog.communes.len(),
+        "venues": catalog.venues.len(),
     }))
 }
 
 /// `GET /api/layers`: every layer with its source, licence, date and state.
 pub async fn layers(State(s): State<AppState>) -> Json<Value> {
-    Json(json!({ "layers": s.catalog.layers }))
+    Json(json!({ "layers": s.snapshot().catalog.layers }))
 }
 
 /// `GET /api/import-report`: rejected rows, dropped fields, notes and timings of the import,
@@ -29,7 +30,7 @@ pub async fn import_report(State(s): State<AppState>) -> Json<Value> {
         "warnings": s.report.warnings.iter().take(1000).collect::<Vec<_>>(),
         "notes": s.report.notes,
         "timings_ms": s.report.timings_ms,
-        "mismatches": s.catalog.mismatches,
+        "mismatches": s.snapshot().catalog.mismatches,
         "town_halls": s.report.town_halls,
         "venue_locations": s.report.venues.as_ref().map(|v| &v.locations),
         "populations": s.report.populations,

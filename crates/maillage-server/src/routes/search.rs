@@ -1,7 +1,5 @@
 //! `GET /api/search?q=`: communes, EPCI and départements by name, postal code or code.
 
-use std::sync::OnceLock;
-
 use axum::Json;
 use axum::extract::State;
 use maillage_core::Catalog;
@@ -70,25 +68,29 @@ pub fn normalize(s: &str) -> String {
     out.trim_end().to_string()
 }
 
-struct Names {
+/// The normalised names of a catalog, indexed like its communes and EPCI (kept in the
+/// catalog's [`crate::state::Snapshot`]).
+pub struct Names {
     communes: Vec<String>,
     epcis: Vec<(String, String)>,
 }
 
-fn names(catalog: &Catalog) -> &'static Names {
-    static NAMES: OnceLock<Names> = OnceLock::new();
-    NAMES.get_or_init(|| Names {
-        communes: catalog
-            .communes
-            .iter()
-            .map(|c| normalize(&c.name))
-            .collect(),
-        epcis: catalog
-            .epcis
-            .values()
-            .map(|e| (e.siren.to_string(), normalize(&e.name)))
-            .collect(),
-    })
+impl Names {
+    /// Normalises every name of the catalog.
+    pub fn new(catalog: &Catalog) -> Names {
+        Names {
+            communes: catalog
+                .communes
+                .iter()
+                .map(|c| normalize(&c.name))
+                .collect(),
+            epcis: catalog
+                .epcis
+                .values()
+                .map(|e| (e.siren.to_string(), normalize(&e.name)))
+                .collect(),
+        }
+    }
 }
 
 /// Searches communes (name, INSEE code, postal code), EPCI (name, SIREN) and départements.
@@ -108,8 +110,9 @@ pub async fn search(
             "q doit contenir au moins une lettre ou un chiffre",
         ));
     }
-    let cat = &s.catalog;
-    let names = names(cat);
+    let snapshot = s.snapshot();
+    let cat = &snapshot.catalog;
+    let names = snapshot.names();
     let digits = needle.chars().all(|c| c.is_ascii_digit());
     // Score: 0 exact, 1 prefix, 2 word prefix, 3 substring; then by population.
     let mut scored: Vec<(u8, i64, Hit)> = Vec::new();

@@ -10,7 +10,7 @@
 //! `access_source`, `ifn_source`. `POST /api/gaps` adds the what-if.
 
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use maillage_core::InseeCode;
 use maillage_plan::gaps::CommuneGap;
@@ -21,7 +21,9 @@ use crate::ogc::provider::{
     Collection, Field, FieldType, Filter, Geometry, GeometryType, Limits, Parameter, Value,
     concat_fields,
 };
-use crate::routes::gaps::{DefaultGaps, GapCache, gap_cache, request_from_query};
+use maillage_plan::gaps::DefaultGaps;
+
+use crate::routes::gaps::request_from_query;
 
 /// Computation parameters, as `GET /api/gaps` reads them.
 pub const PARAMETERS: &[Parameter] = &[
@@ -187,7 +189,6 @@ pub const FIELDS: &[Field] = &concat_fields::<21>(&[
 /// The gaps collection: one feature per commune of the catalog, in INSEE order.
 pub struct Gaps {
     shared: Arc<Shared>,
-    cache: OnceLock<Arc<GapCache>>,
     /// The analysis of a variant; `None` for the default analysis.
     custom: Option<DefaultGaps>,
     variants: Mutex<Vec<(String, Arc<Gaps>)>>,
@@ -198,7 +199,6 @@ impl Gaps {
     pub fn new(shared: Arc<Shared>) -> Gaps {
         Gaps {
             shared,
-            cache: OnceLock::new(),
             custom: None,
             variants: Mutex::new(Vec::new()),
         }
@@ -208,8 +208,7 @@ impl Gaps {
         if let Some(custom) = &self.custom {
             return Some(custom);
         }
-        let cache = self.cache.get_or_init(|| gap_cache(&self.shared.catalog));
-        cache.default_analysis(&self.shared.catalog)
+        self.shared.gaps.default_analysis().ok()
     }
 
     /// The analysis for these parameters over the whole catalog.
@@ -227,14 +226,13 @@ impl Gaps {
             return Ok(g.clone());
         }
         let req = request_from_query(Some(&query))?;
-        let cache = self.cache.get_or_init(|| gap_cache(&self.shared.catalog));
-        let response = cache
-            .index
-            .analyse(&self.shared.catalog, &req)
+        let response = self
+            .shared
+            .gaps
+            .analyse(&req)
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
         let variant = Arc::new(Gaps {
             shared: self.shared.clone(),
-            cache: OnceLock::new(),
             custom: Some(DefaultGaps::new(response, &self.shared.catalog)),
             variants: Mutex::new(Vec::new()),
         });

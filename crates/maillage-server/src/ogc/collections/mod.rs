@@ -15,13 +15,19 @@ pub mod venues;
 use std::sync::Arc;
 
 use maillage_core::Catalog;
+use maillage_core::reproject::Reproject;
+use maillage_plan::gaps::GapCache;
 
 use super::provider::Collection;
 pub use shared::Shared;
 
 /// Every collection over a catalog, in the order `/collections` lists them.
-pub fn all(catalog: Arc<Catalog>) -> Vec<Arc<dyn Collection>> {
-    let shared = Arc::new(Shared::new(catalog));
+pub fn all(
+    catalog: Arc<Catalog>,
+    gaps: Arc<GapCache>,
+    reproject: Arc<dyn Reproject>,
+) -> Vec<Arc<dyn Collection>> {
+    let shared = Arc::new(Shared::new(catalog, gaps, reproject));
     vec![
         Arc::new(communes::Communes::new(shared.clone())),
         Arc::new(venues::Venues::new(shared.clone())),

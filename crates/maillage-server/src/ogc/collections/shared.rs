@@ -4,8 +4,9 @@
 use std::sync::{Arc, OnceLock};
 
 use maillage_core::geo::{Centroid, MultiPolygon};
+use maillage_core::reproject::{Reproject, position};
 use maillage_core::{Catalog, Commune, Ifn2020Scale, VenueFilter};
-use maillage_ingest::reproject::{Reproject, default_reprojector, position};
+use maillage_plan::gaps::GapCache;
 
 use crate::ogc::provider::{Field, FieldType, Filter, Value, union_bbox};
 
@@ -13,7 +14,9 @@ use crate::ogc::provider::{Field, FieldType, Filter, Value, union_bbox};
 pub struct Shared {
     /// The catalog.
     pub catalog: Arc<Catalog>,
-    reproject: Box<dyn Reproject>,
+    /// The gap index and default analysis of the catalog.
+    pub gaps: Arc<GapCache>,
+    reproject: Arc<dyn Reproject>,
     stats: OnceLock<CommuneStats>,
 }
 
@@ -28,10 +31,15 @@ pub struct CommuneStats {
 
 impl Shared {
     /// Shares the catalog.
-    pub fn new(catalog: Arc<Catalog>) -> Shared {
+    pub fn new(
+        catalog: Arc<Catalog>,
+        gaps: Arc<GapCache>,
+        reproject: Arc<dyn Reproject>,
+    ) -> Shared {
         Shared {
             catalog,
-            reproject: default_reprojector(),
+            gaps,
+            reproject,
             stats: OnceLock::new(),
         }
     }

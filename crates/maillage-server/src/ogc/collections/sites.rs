@@ -134,7 +134,7 @@ impl DepartementPlanner for SitePlanner {
 
     fn solve(plans: &Sites, group: usize) -> SitePlan {
         let cat = &plans.shared.catalog;
-        let Some(gaps) = plans.cache.default_analysis(cat) else {
+        let Some(gaps) = plans.cache.default_analysis().ok() else {
             return SitePlan::default();
         };
         let members = &plans.unserved.groups[group];
@@ -248,11 +248,11 @@ impl DepartementPlanner for SitePlanner {
     }
 
     fn value(plans: &Sites, f: usize, ci: usize, field: usize) -> Value<'_> {
-        let cat = &plans.shared.catalog;
         let gap = || {
             plans
                 .cache
-                .default_analysis(cat)
+                .default_analysis()
+                .ok()
                 .and_then(|g| g.commune(ci))
         };
         match field {

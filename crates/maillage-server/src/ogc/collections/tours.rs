@@ -27,7 +27,8 @@ use maillage_core::Catalog;
 use super::shared::COMMUNE_FIELDS;
 use super::unserved::{DepartementPlanner, Unserved, UnservedPlans};
 use crate::ogc::provider::{Field, FieldType, Value, concat_fields};
-use crate::routes::plan::{clock, run_tours};
+use maillage_plan::planning::run_tours;
+use maillage_plan::rows::clock;
 
 const I: FieldType = FieldType::Integer;
 const R: FieldType = FieldType::Real;
@@ -162,7 +163,7 @@ impl DepartementPlanner for TourPlanner {
             ],
         };
         let (Some(gaps), Some(base)) = (
-            plans.cache.default_analysis(cat),
+            plans.cache.default_analysis().ok(),
             plans.planner.bases[group],
         ) else {
             return failed("aucune mairie géolocalisée dans le département".into());
@@ -260,7 +261,8 @@ impl DepartementPlanner for TourPlanner {
             5 => Value::real(
                 plans
                     .cache
-                    .default_analysis(cat)
+                    .default_analysis()
+                    .ok()
                     .and_then(|g| g.commune(ci))
                     .map(|g| g.priority),
             ),

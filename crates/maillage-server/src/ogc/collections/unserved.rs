@@ -10,7 +10,7 @@ use maillage_core::{Catalog, InseeCode};
 
 use super::shared::{Shared, commune_value, point_in_bbox};
 use crate::ogc::provider::{Collection, Field, Geometry, GeometryType, Limits, Value};
-use crate::routes::gaps::{GapCache, gap_cache};
+use maillage_plan::gaps::GapCache;
 
 /// The unserved communes with an access point, grouped by département.
 pub struct Unserved {
@@ -39,7 +39,7 @@ impl Unserved {
             groups: Vec::new(),
             codes: Vec::new(),
         };
-        let Some(gaps) = cache.default_analysis(catalog) else {
+        let Some(gaps) = cache.default_analysis().ok() else {
             return u;
         };
         let mut by_dep: HashMap<&str, usize> = HashMap::new();
@@ -134,7 +134,7 @@ pub struct UnservedPlans<P: DepartementPlanner> {
 impl<P: DepartementPlanner> UnservedPlans<P> {
     /// Lists the unserved communes (runs the default gap analysis if not done yet).
     pub fn new(shared: Arc<Shared>) -> UnservedPlans<P> {
-        let cache = gap_cache(&shared.catalog);
+        let cache = shared.gaps.clone();
         let unserved = Unserved::new(&shared.catalog, &cache);
         let planner = P::new(&shared.catalog, &unserved);
         let plans = (0..unserved.groups.len())
