@@ -12,4 +12,5 @@ mod gaps;
 mod ogc_api;
 mod ogc_clients;
 mod plan;
+mod public_paths;
 mod venue_kinds;

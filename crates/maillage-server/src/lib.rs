@@ -12,8 +12,9 @@ pub mod export;
 pub mod extract;
 pub mod http;
 pub mod ogc;
+pub mod public_paths;
 pub mod routes;
-pub mod state;
+mod state;
 
 use std::future::Future;
 

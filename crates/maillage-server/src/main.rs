@@ -170,7 +170,9 @@ fn serve(data: DataArgs, addr: SocketAddr, web_dir: Option<PathBuf>) -> anyhow::
             .map(PathBuf::from)
             .find(|p| p.join("index.html").is_file())
     });
-    let state = AppState::new(catalog, report, web_dir);
+    let public_paths =
+        maillage_server::public_paths::PublicPaths::new(opts.data_dir.as_deref(), &opts.cache_dir);
+    let state = AppState::new(catalog, report, web_dir).with_public_paths(public_paths);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -13,6 +13,7 @@ use maillage_plan::gaps::GapCache;
 
 use crate::http::HeavyPool;
 use crate::ogc::layer::Ogc;
+use crate::public_paths::PublicPaths;
 use crate::routes::search::Names;
 
 /// What every handler can read. Cheap to clone.
@@ -24,6 +25,8 @@ pub struct AppState {
     pub web_dir: Option<PathBuf>,
     /// The reprojector of the application (one for every use).
     pub reproject: Arc<dyn Reproject>,
+    /// Server folders that answers show relative (see [`PublicPaths`]).
+    pub public_paths: Arc<PublicPaths>,
     current: Arc<RwLock<Arc<Snapshot>>>,
     pool: Arc<HeavyPool>,
 }
@@ -40,8 +43,15 @@ impl AppState {
                 reproject.clone(),
             )))),
             reproject,
+            public_paths: Arc::new(PublicPaths::default()),
             pool: Arc::new(HeavyPool::per_core()),
         }
+    }
+
+    /// The same state, hiding the data directory and the cache in its answers.
+    pub fn with_public_paths(mut self, paths: PublicPaths) -> AppState {
+        self.public_paths = Arc::new(paths);
+        self
     }
 
     /// The current data; a request reads it once and keeps it to the end, so that a

@@ -236,7 +236,7 @@ pub async fn commune_sheet(
         (_, Some(_)) => "valeur publiée pour la commune",
         (_, None) => "aucune valeur",
     };
-    Ok(Json(json!({
+    Ok(Json(s.public_paths.json(json!({
         "code": c.code,
         "nom": c.name,
         "population": c.population,
@@ -255,5 +255,5 @@ pub async fn commune_sheet(
         "lieux_les_plus_proches": nearest,
         "lieux_les_plus_proches_depuis": if c.located_town_hall().is_some() { "mairie" } else if c.town_hall.is_some() { "position de la mairie douteuse (hors de la commune)" } else { "aucune position de mairie connue" },
         "sources": cat.layers,
-    })))
+    }))))
 }

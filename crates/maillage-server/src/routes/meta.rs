@@ -18,13 +18,16 @@ pub async fn health(State(s): State<AppState>) -> Json<Value> {
 
 /// `GET /api/layers`: every layer with its source, licence, date and state.
 pub async fn layers(State(s): State<AppState>) -> Json<Value> {
-    Json(json!({ "layers": s.snapshot().catalog.layers }))
+    Json(
+        s.public_paths
+            .json(json!({ "layers": s.snapshot().catalog.layers })),
+    )
 }
 
 /// `GET /api/import-report`: rejected rows, dropped fields, notes and timings of the import,
 /// town halls outside their commune and where venues were placed (corrections, doubts).
 pub async fn import_report(State(s): State<AppState>) -> Json<Value> {
-    Json(json!({
+    Json(s.public_paths.json(json!({
         "rejections": s.report.rejections,
         "warnings_count": s.report.warnings.len(),
         "warnings": s.report.warnings.iter().take(1000).collect::<Vec<_>>(),
@@ -35,5 +38,5 @@ pub async fn import_report(State(s): State<AppState>) -> Json<Value> {
         "venue_locations": s.report.venues.as_ref().map(|v| &v.locations),
         "populations": s.report.populations,
         "boundary_overrides": s.report.boundary_overrides,
-    }))
+    })))
 }
