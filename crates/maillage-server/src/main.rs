@@ -437,6 +437,7 @@ fn check_files(
         let schema_path = schema
             .or_else(|| {
                 data_dir
+                    .as_ref()
                     .filter(|d| !d.as_os_str().is_empty())
                     .map(|d| d.join("venues").join(venues::SCHEMA_IN_VENUE_DIR))
                     .filter(|p| p.is_file())
@@ -459,6 +460,27 @@ fn check_files(
         let report = venues::check_venue_files_in(&venue_files, schema, &directory);
         failed += report.errors.len();
         println!("{report}");
+    }
+    // With a data directory: the sections only a whole load computes.
+    if let Some(data_dir) = data_dir.filter(|d| d.is_dir()) {
+        let opts = LoadOptions {
+            cache_dir: cache_dir.to_path_buf(),
+            data_dir: Some(data_dir),
+        };
+        match load_catalog(&opts, &spinner) {
+            Ok((_, report)) => {
+                if let Some(p) = &report.populations {
+                    println!("{p}");
+                }
+                if let Some(o) = &report.boundary_overrides {
+                    println!("{o}");
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                println!("chargement complet impossible : {e}");
+            }
+        }
     }
     spinner.finish(String::new());
     if failed > 0 {

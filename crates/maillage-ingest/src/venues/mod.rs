@@ -123,7 +123,7 @@ pub use places::{
     normalize_place_name, repair_postal_code,
 };
 pub use read::VenueFormat;
-pub use report::{FileError, FileReport, VenueReport};
+pub use report::{FileError, FileReport, VenueNature, VenueReport};
 pub use schema::{SCHEMA_IN_VENUE_DIR, Schema};
 pub use validate::RejectKind;
 
@@ -436,6 +436,7 @@ impl<'d> Import<'d> {
         }
         self.report.merged = merged;
         self.report.venues = venues.len();
+        self.report.nature = report::VenueNature::of(&venues);
         VenueLoad {
             venues,
             report: self.report,

@@ -64,6 +64,8 @@ pub struct VenueReport {
     pub venues: usize,
     /// Where venues were placed: corrected communes, doubtful points.
     pub locations: super::places::LocationReport,
+    /// What the merged venues are: kinds, inferred services, itinérance, hours, dates.
+    pub nature: VenueNature,
 }
 
 impl VenueReport {
@@ -174,6 +176,7 @@ impl fmt::Display for VenueReport {
             n(m.town_hall_ambiguous)
         )?;
         writeln!(f, "Lieux après fusion : {}.", n(self.venues))?;
+        write!(f, "{}", self.nature)?;
         write!(f, "{}", self.locations)?;
 
         if !self.rejected_by_reason.is_empty() {
@@ -228,5 +231,74 @@ mod tests {
         assert_eq!(n(999), "999");
         assert_eq!(n(14830), "14 830");
         assert_eq!(n(1234567), "1 234 567");
+    }
+}
+
+/// What the merged venues are (a section of the import report): counts per kind,
+/// France Services given the label's services, declared itinérance, hours and date origin.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VenueNature {
+    /// Venues per kind (`lieu_accueil`, `itinerant`, `habilitation`).
+    pub kinds: BTreeMap<&'static str, usize>,
+    /// Venues whose services include some inferred from the France Services label.
+    pub services_inferred: usize,
+    /// Venues per declared itinérance (`fixe`, `itinerant`, `inconnu`).
+    pub itinerance: BTreeMap<&'static str, usize>,
+    /// Venues whose opening hours were read, could not be read, were not given.
+    pub hours_parsed: usize,
+    /// See [`VenueNature::hours_parsed`].
+    pub hours_unreadable: usize,
+    /// See [`VenueNature::hours_parsed`].
+    pub hours_unknown: usize,
+    /// Venues per origin of `date_maj` (`source`, `snapshot`).
+    pub date_maj: BTreeMap<&'static str, usize>,
+}
+
+impl VenueNature {
+    /// Counts over the merged venues.
+    pub fn of(venues: &[maillage_core::Venue]) -> VenueNature {
+        let mut n = VenueNature::default();
+        for v in venues {
+            *n.kinds.entry(v.kind().as_str()).or_default() += 1;
+            *n.itinerance
+                .entry(v.record.itinerance_state().as_str())
+                .or_default() += 1;
+            *n.date_maj.entry(v.date_maj_kind().as_str()).or_default() += 1;
+            if !v.record.services_inferred().is_empty() {
+                n.services_inferred += 1;
+            }
+            match v.hours().parsed() {
+                Some(true) => n.hours_parsed += 1,
+                Some(false) => n.hours_unreadable += 1,
+                None => n.hours_unknown += 1,
+            }
+        }
+        n
+    }
+}
+
+impl fmt::Display for VenueNature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |m: &BTreeMap<&'static str, usize>| {
+            m.iter()
+                .map(|(k, c)| format!("{k} {}", n(*c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        writeln!(f, "Nature des lieux : {}", list(&self.kinds))?;
+        writeln!(
+            f,
+            "  services déduits du label France Services : {} lieux",
+            n(self.services_inferred)
+        )?;
+        writeln!(f, "  itinérance déclarée : {}", list(&self.itinerance))?;
+        writeln!(
+            f,
+            "  horaires : {} lus, {} illisibles, {} absents",
+            n(self.hours_parsed),
+            n(self.hours_unreadable),
+            n(self.hours_unknown)
+        )?;
+        writeln!(f, "  origine de date_maj : {}", list(&self.date_maj))
     }
 }

@@ -36,6 +36,8 @@ pub async fn import_report(State(s): State<AppState>) -> Json<Value> {
         "mismatches": s.snapshot().catalog.mismatches,
         "town_halls": s.report.town_halls,
         "venue_locations": s.report.venues.as_ref().map(|v| &v.locations),
+        "venue_nature": s.report.venues.as_ref().map(|v| &v.nature),
+        "venue_merges": s.report.venues.as_ref().map(|v| &v.merged),
         "populations": s.report.populations,
         "boundary_overrides": s.report.boundary_overrides,
     })))
