@@ -281,7 +281,7 @@ fn gaps_come_as_geojson_csv_and_from_a_get_with_the_same_results() {
         lines
             .next()
             .unwrap()
-            .starts_with("code,name,population,departement,")
+            .starts_with("code,name,population,population_year,departement,")
     );
     assert_eq!(lines.count(), 314);
     let get = s.get_json("/api/gaps?departement=81&threshold=12");
@@ -456,7 +456,7 @@ fn the_cli_writes_314_tarn_rows_with_a_header() {
     let csv = std::fs::read_to_string(&out).unwrap();
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
-    assert!(header.starts_with("code,name,population,departement,epci,lon,lat,"));
+    assert!(header.starts_with("code,name,population,population_year,departement,epci,lon,lat,"));
     assert!(header.contains(",served,status,priority,"));
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 314);

@@ -78,7 +78,10 @@ export class GapTool {
     };
     const services = [...state.filters.services].filter((v) => !v.startsWith('__'));
     const publics = [...state.filters.publics].filter((v) => !v.startsWith('__'));
-    if (services.length || publics.length) body.filter = { services, publics };
+    // Venue kinds chosen in the filters; none chosen: the server's default (places receiving the public).
+    const kinds = [...(state.filters.kind ?? [])].filter((v) => !v.startsWith('__'));
+    if (services.length || publics.length || kinds.length) body.filter = { services, publics };
+    if (kinds.length) body.filter.kinds = kinds;
     if (this.added.length) body.added = this.added.map((a) => ({ lonlat: a.lonlat, label: a.label }));
     if (this.removed.length) body.removed = this.removed.map((r) => r.id);
     return body;
@@ -243,6 +246,9 @@ export class GapTool {
     const changes = r.changes ?? [];
     return el('article', { class: 'card', 'data-kind': 'gaps' },
       el('h2', { tabindex: '-1' }, `${t('gaps.title')} — ${territoryLabel(this.store.get(), t)}`),
+      el('p', { class: 'muted', id: 'gap-counted' }, t('gaps.counted', {
+        kinds: (r.parameters?.filter?.kinds ?? []).map((k) => t(`kind.${k}`)).join(', ') || t('gaps.every_kind'),
+      })),
       el('p', { class: 'muted' }, r.parameters?.travel_time_formula ?? ''),
       el('p', { class: 'muted' }, r.parameters?.priority_formula ?? ''),
       table,

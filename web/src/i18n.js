@@ -752,6 +752,8 @@ export function createT(getLang) {
 // Venue kinds, inferred services, dates and opening state (issue 9).
 Object.assign(fr, {
   'facet.kind': 'Nature du lieu',
+  'gaps.counted': 'Lieux comptés : {kinds}.',
+  'gaps.every_kind': 'toutes les natures',
   'value.lieu_accueil': "Lieu d'accueil du public",
   'value.itinerant': 'Itinérant (bus, permanences)',
   'value.habilitation': 'Habilitation Aidants Connect',
@@ -772,6 +774,8 @@ Object.assign(fr, {
 });
 Object.assign(en, {
   'facet.kind': 'Kind of venue',
+  'gaps.counted': 'Venues counted: {kinds}.',
+  'gaps.every_kind': 'every kind',
   'value.lieu_accueil': 'Place open to the public',
   'value.itinerant': 'Mobile (bus, visits)',
   'value.habilitation': 'Aidants Connect accreditation',

@@ -342,6 +342,17 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     await shot('07-embed');
   });
 
+  it('counts the venue kinds chosen in the filters in the gap analysis', async () => {
+    await open('#territoire=dep:81&kind=lieu_accueil|habilitation');
+    await page.waitForSelector('#gap-run');
+    await page.click('#gap-run');
+    await page.waitForSelector('#detail article[data-kind="gaps"] #gap-counted');
+    const counted = await page.textContent('#gap-counted');
+    assert.match(counted, /Lieu d'accueil du public/);
+    assert.match(counted, /Habilitation Aidants Connect/);
+    assert.doesNotMatch(counted, /itinérant/);
+  });
+
   it('shows unserved communes and recomputes the indicators when a venue is added (what-if)', async (t) => {
     const body = { territory: { departements: ['81'] }, threshold_minutes: 20, ifn: { model: 'ifn2023', axis: 'total' } };
     const baseline = await endpoint('/api/gaps', body);
@@ -354,6 +365,9 @@ describe('la carte dans Chromium contre le vrai serveur', { skip: problem?.skip 
     const text = await page.textContent('#gap-indicators');
     assert.ok(text.replace(/\s/g, '').includes(`${sel.communes_unserved}/${sel.communes}`), `communes non desservies ${sel.communes_unserved}/${sel.communes} dans « ${text} »`);
     assert.equal(await page.locator('#gap-top li').count(), sel.top_unserved.length);
+    // What was counted (issue 9): by default only places receiving the public.
+    assert.deepEqual(baseline.parameters.filter.kinds, ['lieu_accueil']);
+    assert.match(await page.textContent('#gap-counted'), /Lieux comptés : Lieu d'accueil du public\./);
     await shot('08-lacunes');
     const target = baseline.communes.find((c) => c.status === 'unserved' && c.access_lonlat && c.code === sel.top_unserved[0]?.code);
     assert.ok(target, 'une commune prioritaire non desservie avec un point d\'accès');

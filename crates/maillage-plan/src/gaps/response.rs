@@ -372,8 +372,10 @@ pub struct GapRow {
     pub code: InseeCode,
     /// Name.
     pub name: Label,
-    /// Population.
+    /// Population municipale.
     pub population: u32,
+    /// Year of that population (legal population; `None` when unknown).
+    pub population_year: Option<u16>,
     /// Département.
     pub departement: Label,
     /// EPCI SIREN (empty if none).
@@ -418,10 +420,11 @@ pub struct GapRow {
 
 impl GapRow {
     /// Column names, in order (CSV header, OGC queryables).
-    pub const FIELDS: [&'static str; 23] = [
+    pub const FIELDS: [&'static str; 24] = [
         "code",
         "name",
         "population",
+        "population_year",
         "departement",
         "epci",
         "lon",
@@ -455,6 +458,7 @@ impl GapResponse {
                 code: c.code,
                 name: c.name.clone(),
                 population: c.population,
+                population_year: c.population_year,
                 departement: c.departement.clone(),
                 epci: c.epci.clone(),
                 lon: c.access_lonlat.map(|p| p[0]),

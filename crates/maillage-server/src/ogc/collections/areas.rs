@@ -21,7 +21,7 @@ pub const POPULATION: Field = Field::typed(
     "population",
     "population",
     I,
-    "Population municipale totale",
+    "Population municipale totale : somme de celles de ses communes, dont chacune donne l'année (population_annee de la collection communes)",
 );
 
 /// The last figures every area has, after its venue count: venue density and the

@@ -265,7 +265,7 @@ impl Collection for Gaps {
         "Communes non desservies"
     }
     fn description(&self) -> &'static str {
-        "Pour chaque commune : lieu de médiation numérique le plus proche depuis la mairie (à défaut un point intérieur du contour), distance à vol d'oiseau, temps estimé (distance × 1,3 / 50 km/h), desservie si ce temps ≤ 20 minutes, priorité = population × IFN 2023 total / 10 (sans valeur : moyenne pondérée de l'EPCI, sinon du département, sinon 0,5). Ces valeurs par défaut se changent par les paramètres threshold, speed_kmh, detour_factor, services, typologies, publics, fixed_only, ifn_model, ifn_axis et ifn_scale ; une hypothèse (lieu ajouté ou retiré) : POST /api/gaps."
+        "Pour chaque commune : lieu d'accueil du public le plus proche (les habilitations Aidants Connect et l'accompagnement itinérant ne comptent pas par défaut ; GET/POST /api/gaps avec kinds les ajoute) depuis la mairie (à défaut, ou si la mairie du registre est hors de la commune, un point intérieur du contour), distance à vol d'oiseau, temps estimé (distance × 1,3 / 50 km/h), desservie si ce temps ≤ 20 minutes, priorité = population × IFN 2023 total / 10 (sans valeur : moyenne pondérée de l'EPCI, sinon du département, sinon 0,5). Ces valeurs par défaut se changent par les paramètres threshold, speed_kmh, detour_factor, services, typologies, publics, fixed_only, ifn_model, ifn_axis et ifn_scale ; une hypothèse (lieu ajouté ou retiré) : POST /api/gaps."
     }
     fn layers(&self) -> &'static [&'static str] {
         &["communes", "town-halls", "venues", "ifn-2023"]
