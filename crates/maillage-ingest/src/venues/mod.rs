@@ -273,6 +273,8 @@ struct Import<'d> {
     directory: Option<&'d CommuneDirectory<'d>>,
     /// Per placed row (file, line): the resolved commune and its flag and note.
     resolved: HashMap<(String, u64), (InseeCode, Option<LocationFlag>, String)>,
+    /// Opening hours read once per distinct text, over every file (the files overlap).
+    hours_of: HashMap<String, maillage_core::Hours>,
 }
 
 impl<'d> Import<'d> {
@@ -281,6 +283,7 @@ impl<'d> Import<'d> {
             schema,
             directory: None,
             resolved: HashMap::new(),
+            hours_of: HashMap::new(),
             placed: Vec::new(),
             report: VenueReport {
                 schema_version: schema.version.clone(),
@@ -313,8 +316,6 @@ impl<'d> Import<'d> {
             notes,
         };
         let mut first_use: HashMap<String, u64> = HashMap::new();
-        // The same hours text recurs (a network's sites): parse it once per file.
-        let mut hours_of: HashMap<String, maillage_core::Hours> = HashMap::new();
         for row in rows {
             let line = row.line;
             let id = match &row.cells[0] {
@@ -414,7 +415,8 @@ impl<'d> Import<'d> {
                     id: checked.record.id.clone(),
                     kind: row_kind(&name, &checked.record),
                     date_maj_kind: date_maj_kind(&name, &checked.record.date_maj),
-                    hours: hours_of
+                    hours: self
+                        .hours_of
                         .entry(checked.record.horaires.clone())
                         .or_insert_with(|| hours::summarize(&checked.record.horaires))
                         .clone(),
