@@ -206,3 +206,37 @@ fn without_the_national_schema_the_venues_layer_is_missing_and_says_how_to_add_i
         "{message}"
     );
 }
+
+/// Issue 11: the page and its JSON say how they may be used (strict CSP, no sniffing, no
+/// referrer); the page loads nothing from outside, the browser tests run under this policy.
+#[test]
+fn the_page_and_the_api_send_security_headers() {
+    let s = Server::start_with(None, &cache_dir());
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    for path in ["/", "/api/layers", "/collections?f=json", "/no-such-path"] {
+        let resp = agent
+            .get(format!("{}{path}", s.base))
+            .header("Accept", "text/html")
+            .call()
+            .expect("HTTP request");
+        let h = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let csp = h("content-security-policy");
+        assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert!(csp.contains("script-src 'self';"), "{path}: {csp}");
+        assert!(
+            !csp.contains("frame-ancestors"),
+            "{path}: embed=1 must stay embeddable"
+        );
+        assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(h("referrer-policy"), "no-referrer", "{path}");
+    }
+}

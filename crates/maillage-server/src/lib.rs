@@ -20,10 +20,11 @@ use std::future::Future;
 
 use axum::Router;
 use axum::handler::HandlerWithoutStateExt;
-use axum::http::Uri;
+use axum::http::{HeaderValue, Uri, header};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use cli::Spinner;
@@ -41,11 +42,32 @@ pub fn app(state: AppState) -> Router {
     } else {
         router = router.fallback(not_found);
     }
+    let header = |name, value| SetResponseHeaderLayer::if_not_present(name, value);
     router
         .with_state(state)
         .layer(CompressionLayer::new())
+        .layer(header(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(header(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(header(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(TraceLayer::new_for_http())
 }
+
+/// The page loads its scripts, styles and data from this server only. Inline styles: Leaflet
+/// markers carry `style` attributes. Images from any https host: an optional raster tile
+/// layer (`web/src/config.json`, `?tiles=osm`). No `frame-ancestors`: `embed=1` is meant
+/// for other sites' iframes.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self'; \
+     font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 async fn not_found(uri: Uri) -> ApiError {
     ApiError::not_found(format!("aucune ressource à l'adresse {}", uri.path()))
