@@ -325,70 +325,6 @@ const IFN2020_SOURCE: &str = "La MedNum, indice de fragilité numérique 2020 (o
 const IFN2023_SOURCE: &str = "La MedNum, fragilite-numerique.fr 2023 (fichiers ifn-city-all-variation.csv et ifn-epci-all-variation.csv du dépôt inclusion-numerique/stack @f834ffa)";
 const NO_DATA_LICENCE: &str = "Aucune licence de données indiquée par le producteur";
 
-/// Provenance of the venue files known to Maillage (converted to the national schema v1.0.2).
-const VENUE_SOURCES: [(&str, &str, &str, &str); 10] = [
-    (
-        "conseillers-numeriques-2022",
-        "ANCT, cartographie nationale : permanences des conseillers numériques France Services (anct-cartographie-nationale/client-application @9f64eee)",
-        "Licence Ouverte 2.0",
-        "2022-07-20",
-    ),
-    (
-        "france-services-2023",
-        "Liste nationale des France Services (Assembleurs/portrea, data/france-services/liste-fs.csv @59365f4)",
-        NO_DATA_LICENCE,
-        "2023-07-06",
-    ),
-    (
-        "rhinocc-occitanie",
-        "RhinOcc, lieux d'inclusion numérique d'Occitanie géocodés BAN (multi-coop/data-rhinocc-inclusion @7ad104d)",
-        NO_DATA_LICENCE,
-        "2022-12-21",
-    ),
-    (
-        "hinaura-aura",
-        "Hinaura, lieux d'Auvergne-Rhône-Alpes (npm @gouvfr-anct/cartographie-nationale@5.22.0)",
-        "Licence Ouverte 2.0",
-        "2023-07-24",
-    ),
-    (
-        "assembleurs-hdf",
-        "Les Assembleurs, lieux des Hauts-de-France (Assembleurs/portrea, data/locations.geojson @0cb5890)",
-        NO_DATA_LICENCE,
-        "2023-05-18",
-    ),
-    (
-        "hub-du-sud-paca-2023",
-        "ANCT, cartographie nationale : Hub du Sud (Provence-Alpes-Côte d'Azur)",
-        "Licence Ouverte 2.0",
-        "2023-05-17",
-    ),
-    (
-        "charente-2023",
-        "ANCT, cartographie nationale : Charente",
-        "Licence Ouverte 2.0",
-        "2023-07-11",
-    ),
-    (
-        "bus-france-services-charente-2023",
-        "ANCT, cartographie nationale : bus France Services en Charente (arrêts itinérants)",
-        "Licence Ouverte 2.0",
-        "2023-10-03",
-    ),
-    (
-        "nouvelle-caledonie-2024",
-        "ANCT, cartographie nationale : Nouvelle-Calédonie",
-        "Licence Ouverte 2.0",
-        "2024-03-20",
-    ),
-    (
-        "aidants-connect-2024",
-        "Structures habilitées Aidants Connect (inclusion-numerique/stack @38263aa) ; sans coordonnées : placées à la mairie de leur commune",
-        NO_DATA_LICENCE,
-        "2024-02-22",
-    ),
-];
-
 /// What the second loading thread reads: IFN files and boundary overrides.
 #[derive(Default)]
 struct SideData {
@@ -1207,10 +1143,14 @@ fn venue_layers(report: &VenueReport, venues: &[maillage_core::Venue]) -> Vec<La
     )];
     for f in &report.files {
         let stem = f.file.rsplit_once('.').map_or(f.file.as_str(), |(s, _)| s);
-        let (source, licence, date) = VENUE_SOURCES
-            .iter()
-            .find(|(s, ..)| *s == stem)
-            .map(|(_, src, lic, date)| (src.to_string(), lic.to_string(), date.to_string()))
+        let (source, licence, date) = crate::venues::venue_file(&f.file)
+            .map(|v| {
+                (
+                    v.source.to_string(),
+                    v.licence.to_string(),
+                    v.snapshot.to_string(),
+                )
+            })
             .unwrap_or_else(|| {
                 (
                     format!("Fichier {} du dossier de données", f.file),
