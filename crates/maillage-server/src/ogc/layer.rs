@@ -322,4 +322,17 @@ pub fn ogc(state: &AppState) -> Arc<Ogc> {
 /// requests do not wait (call it once the server listens).
 pub fn warm_up(state: &AppState) {
     let _ = ogc(state);
+    // The default gap analysis feeds the gaps, sites and tours collections, which answer
+    // without it when it fails: say why once, in the log.
+    let snapshot = state.snapshot();
+    let spawned = std::thread::Builder::new()
+        .name("default-gaps".into())
+        .spawn(move || {
+            if let Err(e) = snapshot.gaps.default_analysis() {
+                tracing::warn!("analyse des lacunes par défaut impossible : {e}");
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("analyse des lacunes par défaut non lancée : {e}");
+    }
 }
